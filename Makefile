@@ -1,0 +1,27 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each sets up .venv itself.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[app,test]'
+	touch $(STAMP)
+
+# Check the bundled example project; findings exit 1, which is what the demo shows.
+demo: $(STAMP)
+	cd examples/shop && ../../$(VENV)/bin/productops-lint check; status=$$?; \
+	  echo "(exit status $$status: 0 clean, 1 errors found, 2 usage or config error)"; test $$status -le 1
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+docs: $(STAMP)
+	$(PY) -m productops_lint.checks.docs > docs/rules.md
+
+clean:
+	rm -rf $(VENV) .productops_cache .pytest_cache

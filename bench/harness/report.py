@@ -1,0 +1,126 @@
+"""Results as JSON (bench/results/latest.json) and as the Markdown tables of bench/README.md."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .env import BENCH
+
+RESULTS = BENCH / "results"
+README = BENCH / "README.md"
+BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+TOOL_OK = "productops-lint"
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    """Write atomically (a .tmp beside it, then rename), so a killed run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1) + "\n")
+    os.replace(tmp, path)
+
+
+def _rows(data: dict[str, Any], group: str) -> list[dict[str, Any]]:
+    return [s for s in data["scenarios"] if s["group"] == group]
+
+
+def _get(data: dict[str, Any], key: str) -> dict[str, Any] | None:
+    return next((s for s in data["scenarios"] if s["key"] == key), None)
+
+
+def seconds(row: dict[str, Any] | None) -> float | None:
+    """The time a row stands for: its median, or for a subset run the whole-corpus estimate."""
+    if row is None or row.get("failed"):
+        return None
+    return row.get("estimated_full") or row["median"]
+
+
+def _fmt_s(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def _fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
+
+
+def corpus_table(data: dict[str, Any], group: str) -> list[str]:
+    base = seconds(_get(data, f"{group}.cold"))
+    lines = [
+        "| Run | Time (s) | vs productops-lint cold | Peak RSS, process tree (MB) | Reported |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in _rows(data, group):
+        t = seconds(row)
+        label = row["label"]
+        shown = _fmt_s(t)
+        if row.get("failed"):
+            shown = "failed"
+        elif row.get("estimated_full"):
+            shown = f"{_fmt_s(t)} (est.; {_fmt_s(row['median'])} measured on {row['note']})"
+        ratio = _fmt_ratio(t / base) if (t is not None and base) else "—"
+        findings = row.get("findings")
+        reported = "—" if findings is None else f"{findings} {row.get('unit', '')}".strip()
+        mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
+        lines.append(f"| {label} | {shown} | {ratio} | {mem} | {reported} |")
+    return lines
+
+
+def one_file_table(data: dict[str, Any]) -> list[str]:
+    lines = ["| Run | Wall (s) | Peak RSS (MB) |", "| --- | ---: | ---: |"]
+    for row in _rows(data, "one-file"):
+        shown = "failed" if row.get("failed") else _fmt_s(row["median"])
+        mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
+        lines.append(f"| {row['label']} | {shown} | {mem} |")
+    return lines
+
+
+def targets_table(data: dict[str, Any]) -> list[str]:
+    lines = ["| Target | Measured | Met |", "| --- | --- | :---: |"]
+    for t in data["targets"]:
+        met = "—" if t["met"] is None else ("yes" if t["met"] else "**no**")
+        lines.append(f"| {t['target']} | {t['measured']} | {met} |")
+    return lines
+
+
+def markdown(data: dict[str, Any]) -> str:
+    m = data["machine"]
+    s = data["settings"]
+    out = [
+        f"Run of {data['generated']} ({data['mode']} mode), on {m['logical_cores']} cores ({m['cpu_model']}), "
+        f"{m['memory_gb']} GB, Python {m['python']}. Times are the median of {s['reps']} runs "
+        f"(Fixit: {s['fixit_reps']}); the ratio column is each run's time over productops-lint's cold time "
+        "(above 1× is slower).",
+        "",
+        "Versions: " + ", ".join(f"{k} `{v}`" for k, v in m["versions"].items()) + ".",
+        "",
+        "### Targets",
+        "",
+        *targets_table(data),
+    ]
+    for name, corpus in data["corpora"].items():
+        out += ["", f"### `{name}`: {corpus['description']}", "",
+                f"{corpus['files']:,} Python files, {corpus['lines']:,} lines."]
+        if corpus.get("calls_found") is not None:
+            out[-1] += (f" productops-lint `calls` found {corpus['calls_found']} of the {corpus['calls']} planted calls;"
+                        f" the peer rules should report {corpus['peer_expected_findings']} off-plan literal names.")
+        out += ["", *corpus_table(data, name)]
+    if _rows(data, "one-file"):
+        file = next((r["extra"].get("file") for r in _rows(data, "one-file") if r["extra"].get("file")), "?")
+        out += ["", f"### One small file, as pre-commit passes it (`{file}`)", "", *one_file_table(data)]
+    return "\n".join(out) + "\n"
+
+
+def write_readme(data: dict[str, Any], readme: Path = README) -> None:
+    text = readme.read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{readme} lacks the {BEGIN} / {END} markers")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{markdown(data)}{END}{tail}")

@@ -1,0 +1,165 @@
+"""What is measured: one Scenario per row of the results table, with the command that makes it.
+
+All tools get the same folder and run with their defaults (all cores) unless a row says
+otherwise. "Cold" means productops-lint's result cache is cleared; the file system cache is
+warm for every tool (an untimed ripgrep pass reads the corpus first).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .corpus import Corpus, fixit_subset, small_file, touch_target
+from .env import REPO, tool
+from .measure import Run
+
+CACHE_DIR = ".productops_cache"
+# Candidate files by SDK or wrapper name: what any analytics linter must at least read.
+RG_PATTERN = r"analytics|posthog|mixpanel|amplitude|snowplow|rudderstack|track_event|\.track\(|\.capture\("
+_LOCATION = re.compile(r"^\S+?\.py[:@]\d+:\d+", re.MULTILINE)
+
+
+@dataclass
+class Scenario:
+    """One measured row: a command run ``reps`` times, with a hook before each run."""
+
+    key: str
+    group: str  # corpus name, or "one-file"
+    tool: str
+    label: str
+    cmd: list[str]
+    cwd: Path
+    reps: int
+    before_each: Callable[[int], None] | None = None
+    after_all: Callable[[], None] | None = None
+    findings: Callable[[Run], int | None] = lambda run: None
+    # For Fixit on a subset: lines measured vs lines of the whole corpus.
+    subset_lines: int | None = None
+    corpus_lines: int | None = None
+    note: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+# --- counting what each tool reported, to show they did equivalent work ------------------------
+
+
+def count_lines(run: Run) -> int:
+    return len([line for line in run.stdout.splitlines() if line.strip()])
+
+
+def count_locations(run: Run) -> int:
+    return len(_LOCATION.findall(run.stdout))
+
+
+def count_semgrep(run: Run) -> int | None:
+    try:
+        return len(json.loads(run.stdout)["results"])
+    except (ValueError, KeyError):
+        return None
+
+
+def count_productops(run: Run) -> int | None:
+    """Diagnostics of ``check --format json``; falls back to counting ``path:line:col`` lines."""
+    try:
+        data = json.loads(run.stdout)
+    except ValueError:
+        return count_locations(run)
+    if isinstance(data, dict) and isinstance(data.get("diagnostics"), list):
+        return len(data["diagnostics"])
+    return len(data) if isinstance(data, list) else None
+
+
+# --- hooks ------------------------------------------------------------------------------------
+
+
+def clear_cache(root: Path) -> Callable[[int], None]:
+    def hook(_: int) -> None:
+        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+
+    return hook
+
+
+class FileToucher:
+    """Edits one file before each run (a new comment line, so content and mtime change), then restores it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_bytes()
+
+    def before(self, rep: int) -> None:
+        self.path.write_bytes(self.original + f"# edited for benchmark run {rep}\n".encode())
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+# --- the scenario list ------------------------------------------------------------------------
+
+
+def lint_cmd(*args: str) -> list[str]:
+    return [tool("productops-lint"), "check", *args, "--format", "json"]
+
+
+def semgrep_cmd(*paths: str) -> list[str]:
+    return [
+        tool("semgrep"), "scan", "--config", str(REPO / "bench/peers/semgrep.yml"),
+        "--metrics=off", "--disable-version-check", "--no-git-ignore", "--json", "--quiet", *paths,
+    ]
+
+
+def fixit_cmd(*paths: str) -> list[str]:
+    return [tool("fixit"), "--rules", "fixit_rule", "lint", *paths]
+
+
+def corpus_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...], fixit_lines: int, fixit_reps: int) -> list[Scenario]:
+    root, g = corpus.root, corpus.name
+    toucher = FileToucher(touch_target(corpus))
+    subset, subset_lines = fixit_subset(corpus, fixit_lines)
+    rows = [
+        Scenario(f"{g}.ripgrep", g, "ripgrep", "ripgrep `rg -l` (I/O floor)",
+                 [tool("rg"), "-l", "--no-ignore", "-t", "py", RG_PATTERN, "."], root, reps, findings=count_lines,
+                 note="candidate files"),
+        Scenario(f"{g}.cold", g, "productops-lint", "productops-lint cold", lint_cmd("."), root, reps,
+                 before_each=clear_cache(root), findings=count_productops),
+        Scenario(f"{g}.warm", g, "productops-lint", "productops-lint warm (nothing changed)", lint_cmd("."), root,
+                 reps, findings=count_productops),
+        Scenario(f"{g}.touched", g, "productops-lint", "productops-lint after editing one file", lint_cmd("."),
+                 root, reps, before_each=toucher.before, after_all=toucher.restore, findings=count_productops,
+                 extra={"edited": toucher.path.relative_to(root).as_posix()}),
+    ]
+    rows += [
+        Scenario(f"{g}.jobs{n}", g, "productops-lint", f"productops-lint cold `--jobs {n}`",
+                 lint_cmd(".", "--jobs", str(n)), root, reps, before_each=clear_cache(root), findings=count_productops)
+        for n in jobs
+    ]
+    rows += [
+        Scenario(f"{g}.semgrep", g, "semgrep", "semgrep (one pattern rule)", semgrep_cmd("."), root, reps,
+                 findings=count_semgrep),
+        Scenario(f"{g}.fixit", g, "fixit", "Fixit 2 (one LintRule)", fixit_cmd(*subset), root, fixit_reps,
+                 findings=count_locations, subset_lines=subset_lines, corpus_lines=corpus.lines,
+                 note=f"{len(subset)} of {corpus.files} files, scaled by lines"),
+    ]
+    return rows
+
+
+def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
+    """One small changed file, as pre-commit passes it: wall time with interpreter start-up."""
+    root = corpus.root
+    path = small_file(corpus).relative_to(root).as_posix()
+    return [
+        Scenario("one.python", "one-file", "python", "`python -c pass` (interpreter floor)",
+                 [str(Path(tool("python"))), "-c", "pass"], root, reps),
+        Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file", lint_cmd(path), root, reps,
+                 findings=count_productops, extra={"file": path}),
+        Scenario("one.nocache", "one-file", "productops-lint", "productops-lint, one file, `--no-cache`",
+                 lint_cmd(path, "--no-cache"), root, reps, findings=count_productops),
+        Scenario("one.semgrep", "one-file", "semgrep", "semgrep, one file", semgrep_cmd(path), root, reps,
+                 findings=count_semgrep),
+        Scenario("one.fixit", "one-file", "fixit", "Fixit, one file", fixit_cmd(path), root, reps,
+                 findings=count_locations),
+    ]

@@ -1,0 +1,1 @@
+"""A small web shop: catalog, cart, checkout and accounts, with product analytics."""

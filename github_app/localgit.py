@@ -1,0 +1,71 @@
+"""Read a local git repository through the git CLI: trees, blobs and GitHub-style per-file patches."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .github import ChangedFile
+
+_STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "C": "copied", "T": "changed"}
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own."""
+
+
+class LocalRepo:
+    """A git working copy or bare repository on disk."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def git(self, *args: str) -> bytes:
+        done = subprocess.run(["git", "-C", str(self.path), *args], capture_output=True)
+        if done.returncode != 0:
+            raise GitError(done.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
+        return done.stdout
+
+    def rev_parse(self, rev: str) -> str:
+        return self.git("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+
+    def merge_base(self, a: str, b: str) -> str:
+        return self.git("merge-base", a, b).decode().strip()
+
+    def tree(self, sha: str) -> dict[str, str]:
+        """Every blob of the commit's tree: path -> blob SHA (like GitHub's recursive tree)."""
+        out: dict[str, str] = {}
+        for entry in self.git("ls-tree", "-r", "-z", sha).split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.split(b"\t", 1)
+            _mode, kind, blob = meta.decode().split()
+            if kind == "blob":
+                out[path.decode()] = blob
+        return out
+
+    def blob(self, sha: str) -> bytes:
+        return self.git("cat-file", "blob", sha)
+
+    def changed_files(self, base: str, head: str) -> list[ChangedFile]:
+        """Files changed from the merge base of ``base`` to ``head``, each with its hunks only
+        (what GitHub's pull request files API calls ``patch``)."""
+        merge_base = self.merge_base(base, head)
+        names = self.git("diff", "--name-status", "-z", "-M", merge_base, head).split(b"\0")
+        files: list[ChangedFile] = []
+        i = 0
+        while i < len(names) - 1:
+            status = names[i].decode()
+            if status[0] in "RC":
+                old, new = names[i + 1].decode(), names[i + 2].decode()
+                i += 3
+            else:
+                old, new = None, names[i + 1].decode()
+                i += 2
+            diff = self.git("diff", "-M", "--no-color", "--no-ext-diff", merge_base, head, "--", *(p for p in (old, new) if p))
+            text = diff.decode(errors="replace")
+            patch = text[text.index("@@"):] if "@@" in text else None
+            if patch is not None and patch.endswith("\n"):
+                patch = patch[:-1]  # GitHub's patches carry no final newline
+            files.append(ChangedFile(new, _STATUS.get(status[0], "modified"), patch, old))
+        return files

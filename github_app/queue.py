@@ -1,0 +1,163 @@
+"""The job queue: huey on SQLite (default) or Redis, with leases so a killed worker loses no job.
+
+huey removes a task from its queue when a worker takes it, so a worker killed mid-job would drop
+it. Every job is therefore first recorded in the Store; a worker claims it with a lease that a
+heartbeat renews, completes it on success, and any worker frees and requeues jobs whose lease ran
+out (at start and then periodically).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from typing import Callable
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from .settings import Settings
+from .store import Store
+from .webhook import Event
+
+log = logging.getLogger(__name__)
+
+# (event, attempt number, whether it is the last attempt)
+Runner = Callable[[Event, int, bool], None]
+
+
+def make_huey(settings: Settings) -> Huey:
+    if settings.redis_url:
+        return RedisHuey("productops", url=settings.redis_url, results=False)
+    return SqliteHuey("productops", filename=settings.queue_path, results=False)
+
+
+class JobQueue:
+    """Submits deliveries as jobs and runs them with leases, retries and backoff."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        huey: Huey,
+        run: Runner,
+        is_transient: Callable[[BaseException], bool],
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.huey = huey
+        self._run = run
+        self._is_transient = is_transient
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # Our own retries (see _process) keep the attempt count in the Store, across workers.
+        self.task = huey.task(name="productops.process")(self._process)
+
+    def submit(self, event: Event) -> bool:
+        """Record and queue the delivery; False when it was seen and did not fail."""
+        if not self.store.claim_delivery(event.delivery):
+            return False
+        try:
+            self.store.add_job(event.delivery, event.to_data())
+            self.task(event.delivery)
+        except Exception:
+            # Forget the claim so GitHub's redelivery of this delivery is processed.
+            self.store.finish_delivery(event.delivery, ok=False)
+            raise
+        return True
+
+    def requeue_stale(self) -> list[str]:
+        """Queue again every job whose worker died or that never reached the queue."""
+        reclaimed = self.store.reclaim_stale(unclaimed_after=self.settings.job_lease_seconds * 2)
+        for job_id in reclaimed:
+            log.warning("requeueing job %s: its worker stopped or it was never queued", job_id)
+            self.task(job_id)
+        return reclaimed
+
+    def _heartbeat(self, job_id: str, stop: threading.Event) -> None:
+        interval = self.settings.job_lease_seconds / 3
+        while not stop.wait(interval):
+            self.store.renew_job(job_id, self.worker_id, self.settings.job_lease_seconds)
+
+    def _process(self, job_id: str) -> None:
+        claimed = self.store.claim_job(job_id, self.worker_id, self.settings.job_lease_seconds)
+        if claimed is None:
+            return  # done already, or another worker holds a live lease
+        data, attempt = claimed
+        event = Event.from_data(data)
+        final = attempt >= self.settings.max_attempts
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
+        beat.start()
+        try:
+            self._run(event, attempt, final)
+        except Exception as exc:
+            if not final and self._is_transient(exc):
+                delay = self.settings.retry_delay_seconds * 2 ** (attempt - 1)
+                log.warning("job %s attempt %d: %s; retrying in %.1fs", job_id, attempt, exc, delay)
+                self.store.release_job(job_id, self.worker_id)
+                self.task.schedule((job_id,), delay=delay)
+                return
+            log.exception("job %s failed on attempt %d", job_id, attempt)
+            self.store.complete_job(job_id)
+            self.store.finish_delivery(event.delivery, ok=False)
+            return
+        finally:
+            stop.set()
+        self.store.complete_job(job_id)
+        self.store.finish_delivery(event.delivery, ok=True)
+
+
+class _EmbeddedConsumer(Consumer):
+    """A consumer that leaves signal handling to its host (tests, or a thread of another program)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class Worker:
+    """huey consumer threads plus the reaper that requeues jobs of dead workers."""
+
+    def __init__(self, queue: JobQueue, workers: int = 2) -> None:
+        self.queue = queue
+        self.workers = workers
+        self._stop = threading.Event()
+        self._reaper = threading.Thread(target=self._reap, name="productops-reaper", daemon=True)
+        self.consumer: Consumer | None = None
+
+    def _consumer(self, cls: type[Consumer]) -> Consumer:
+        # Short polling: the SQLite backend polls, and a webhook should be handled within a second.
+        return cls(
+            self.queue.huey, workers=self.workers, worker_type="thread", periodic=False,
+            initial_delay=0.05, backoff=1.5, max_delay=1.0,
+        )
+
+    def _reap(self) -> None:
+        while not self._stop.wait(self.queue.settings.job_lease_seconds / 2):
+            try:
+                self.queue.requeue_stale()
+            except Exception:  # the storage may be briefly unreachable; try at the next tick
+                log.exception("requeueing stale jobs failed")
+
+    def start(self) -> None:
+        """Start in the background (the caller owns signals); stop with :meth:`stop`."""
+        self.queue.requeue_stale()
+        self.consumer = self._consumer(_EmbeddedConsumer)
+        self.consumer.start()
+        self._reaper.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.consumer is not None:
+            self.consumer.stop(graceful=True)
+
+    def run(self) -> None:
+        """Run in the foreground until SIGINT/SIGTERM (``productops-app worker``)."""
+        self.queue.requeue_stale()
+        self._reaper.start()
+        self.consumer = self._consumer(Consumer)
+        try:
+            self.consumer.run()
+        finally:
+            self._stop.set()

@@ -1,0 +1,49 @@
+"""SourceProviders over one commit's git tree: paths from the tree listing, blobs read on demand."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Iterable, Mapping
+
+BlobFetcher = Callable[[str], bytes]
+
+
+class BlobCache:
+    """Blob contents by SHA: a blob is fetched once however many trees (base, head) share it."""
+
+    def __init__(self, fetch: BlobFetcher) -> None:
+        self._fetch = fetch
+        self._blobs: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self.fetched = 0
+
+    def get(self, sha: str) -> bytes:
+        with self._lock:
+            cached = self._blobs.get(sha)
+        if cached is not None:
+            return cached
+        data = self._fetch(sha)
+        with self._lock:
+            self.fetched += 1
+            self._blobs[sha] = data
+        return data
+
+
+class TreeProvider:
+    """The engine's SourceProvider over a commit (GitHub API or local git): other modules are read
+    only when cross-module resolution asks for them."""
+
+    def __init__(self, tree: Mapping[str, str], blobs: BlobCache) -> None:
+        self.tree = dict(tree)
+        self.blobs = blobs
+
+    def paths(self) -> Iterable[str]:
+        return [path for path in self.tree if path.endswith(".py")]
+
+    def read(self, path: str) -> bytes | None:
+        sha = self.tree.get(path)
+        return None if sha is None else self.blobs.get(sha)
+
+    def text(self, path: str) -> str | None:
+        data = self.read(path)
+        return None if data is None else data.decode("utf-8", errors="replace")

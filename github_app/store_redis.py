@@ -1,0 +1,153 @@
+"""The Store on Redis: keys with a TTL for deliveries and heads, a hash per pending job."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import redis
+
+from .store import DELIVERY_TTL_SECONDS, FAILED, HEAD_TTL_SECONDS, QUEUED, SUCCEEDED, Store
+
+PREFIX = "productops:"
+JOBS = PREFIX + "jobs"  # sorted set: job id -> time it was last queued
+
+# Read-then-write steps run as Lua so replicas and workers racing on one key stay consistent.
+_CLAIM_DELIVERY = """
+local state = redis.call('GET', KEYS[1])
+if state and state ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
+return 1
+"""
+_CLAIM_JOB = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until') or '0')
+if lease > tonumber(ARGV[1]) then return false end
+redis.call('HSET', KEYS[1], 'owner', ARGV[2], 'lease_until', ARGV[3])
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+return {redis.call('HGET', KEYS[1], 'data'), attempts}
+"""
+_RECLAIM_JOB = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 0
+end
+local owner = redis.call('HGET', KEYS[1], 'owner')
+local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until') or '0')
+local queued = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[3]) or '0')
+if (owner and lease <= tonumber(ARGV[1])) or ((not owner) and queued <= tonumber(ARGV[2])) then
+  redis.call('HDEL', KEYS[1], 'owner')
+  redis.call('HSET', KEYS[1], 'lease_until', 0)
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
+  return 1
+end
+return 0
+"""
+_SET_HEAD = """
+local at = tonumber(redis.call('HGET', KEYS[1], 'at') or '-1')
+if tonumber(ARGV[1]) < at then return 0 end
+redis.call('HSET', KEYS[1], 'at', ARGV[1], 'sha', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+_RENEW_JOB = """
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'lease_until', ARGV[2])
+return 1
+"""
+_RELEASE_JOB = """
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'owner')
+redis.call('HSET', KEYS[1], 'lease_until', 0)
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
+class RedisStore(Store):
+    """Shared by every webhook replica and worker that points at the same Redis."""
+
+    def __init__(self, url: str) -> None:
+        self.client = redis.Redis.from_url(url)
+        self._claim_delivery = self.client.register_script(_CLAIM_DELIVERY)
+        self._claim_job = self.client.register_script(_CLAIM_JOB)
+        self._renew_job = self.client.register_script(_RENEW_JOB)
+        self._reclaim_job = self.client.register_script(_RECLAIM_JOB)
+        self._set_head = self.client.register_script(_SET_HEAD)
+        self._release_job = self.client.register_script(_RELEASE_JOB)
+
+    @staticmethod
+    def _delivery(delivery: str) -> str:
+        return f"{PREFIX}delivery:{delivery}"
+
+    @staticmethod
+    def _job(job_id: str) -> str:
+        return f"{PREFIX}job:{job_id}"
+
+    @staticmethod
+    def _head(repo: str, number: int) -> str:
+        return f"{PREFIX}head:{repo}#{number}"
+
+    def claim_delivery(self, delivery: str) -> bool:
+        keys = [self._delivery(delivery)]
+        return bool(self._claim_delivery(keys=keys, args=[DELIVERY_TTL_SECONDS, FAILED, QUEUED]))
+
+    def finish_delivery(self, delivery: str, ok: bool) -> None:
+        self.client.set(self._delivery(delivery), SUCCEEDED if ok else FAILED, ex=DELIVERY_TTL_SECONDS)
+
+    def delivery_state(self, delivery: str) -> str | None:
+        value = self.client.get(self._delivery(delivery))
+        return value.decode() if value is not None else None
+
+    def set_head(self, repo: str, number: int, sha: str, at: float) -> None:
+        self._set_head(keys=[self._head(repo, number)], args=[repr(at), sha, HEAD_TTL_SECONDS])
+
+    def head(self, repo: str, number: int) -> str | None:
+        value = self.client.hget(self._head(repo, number), "sha")
+        return value.decode() if value is not None else None
+
+    def add_job(self, job_id: str, data: dict[str, Any]) -> None:
+        pipe = self.client.pipeline()
+        pipe.delete(self._job(job_id))
+        pipe.hset(self._job(job_id), mapping={"data": json.dumps(data), "lease_until": 0, "attempts": 0})
+        pipe.zadd(JOBS, {job_id: time.time()})
+        pipe.execute()
+
+    def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
+        now = time.time()
+        found = self._claim_job(keys=[self._job(job_id)], args=[now, worker, now + lease])
+        if not found:
+            return None
+        data, attempts = found
+        return json.loads(data), int(attempts)
+
+    def renew_job(self, job_id: str, worker: str, lease: float) -> bool:
+        return bool(self._renew_job(keys=[self._job(job_id)], args=[worker, time.time() + lease]))
+
+    def release_job(self, job_id: str, worker: str) -> None:
+        self._release_job(keys=[self._job(job_id), JOBS], args=[worker, time.time(), job_id])
+
+    def complete_job(self, job_id: str) -> None:
+        pipe = self.client.pipeline()
+        pipe.delete(self._job(job_id))
+        pipe.zrem(JOBS, job_id)
+        pipe.execute()
+
+    def reclaim_stale(self, unclaimed_after: float) -> list[str]:
+        now = time.time()
+        reclaimed: list[str] = []
+        for raw in self.client.zrange(JOBS, 0, -1):
+            job_id = raw.decode()
+            if self._reclaim_job(keys=[self._job(job_id), JOBS], args=[now, now - unclaimed_after, job_id]):
+                reclaimed.append(job_id)
+        return reclaimed
+
+    def pending_jobs(self) -> list[str]:
+        return [raw.decode() for raw in self.client.zrange(JOBS, 0, -1)]
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except redis.RedisError:
+            return False

@@ -1,0 +1,79 @@
+"""Pure webhook handling: signature verification and event parsing (no I/O, no Flask)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+# GitHub caps webhook payloads at 25 MB and drops larger ones; anything above is not GitHub.
+MAX_BODY_BYTES = 25 * 1024 * 1024
+
+
+class MalformedEvent(ValueError):
+    """The delivery's headers or body are not a GitHub webhook event."""
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Hub-Signature-256`` value GitHub sends for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(body: bytes, header: str | None, secret: str) -> bool:
+    """Whether ``header`` is the HMAC-SHA256 of the raw ``body`` under ``secret``."""
+    if not header or not secret:
+        return False
+    # Constant-time, so the comparison leaks nothing about how much of a forged signature matched.
+    return hmac.compare_digest(sign(body, secret).encode(), header.strip().encode())
+
+
+@dataclass(frozen=True)
+class Event:
+    """One webhook delivery: event name, action, delivery id and the decoded payload."""
+
+    name: str
+    delivery: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str | None:
+        action = self.payload.get("action")
+        return action if isinstance(action, str) else None
+
+    @property
+    def installation_id(self) -> int | None:
+        installation = self.payload.get("installation") or {}
+        value = installation.get("id") if isinstance(installation, Mapping) else None
+        return value if isinstance(value, int) else None
+
+    @property
+    def repo(self) -> str | None:
+        repository = self.payload.get("repository") or {}
+        name = repository.get("full_name") if isinstance(repository, Mapping) else None
+        return name if isinstance(name, str) else None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"name": self.name, "delivery": self.delivery, "payload": dict(self.payload)}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "Event":
+        return cls(name=data["name"], delivery=data["delivery"], payload=data["payload"])
+
+
+def parse_event(headers: Mapping[str, str], body: bytes) -> Event:
+    """Decode a delivery whose signature was already verified; raise MalformedEvent otherwise."""
+    name = headers.get("X-GitHub-Event", "").strip()
+    delivery = headers.get("X-GitHub-Delivery", "").strip()
+    if not name:
+        raise MalformedEvent("missing X-GitHub-Event header")
+    if not delivery:
+        raise MalformedEvent("missing X-GitHub-Delivery header")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedEvent(f"body is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise MalformedEvent("body is not a JSON object")
+    return Event(name=name, delivery=delivery, payload=payload)

@@ -1,0 +1,156 @@
+"""Turn the call sites of a module into resolved TrackingCalls: event name, properties, wrapper chain."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Sequence
+
+from ..types import NameOrigin, PropertyArg, TrackingCall
+from .infer import extract, tracker_for
+from .presets import Tracker
+from .resolve import Index
+from .values import Concat, DictItem, DictVal, Lit, ModuleSummary, Param, Str, Template, Value, params_in, static_value
+
+
+def resolve_event(
+    value: Value | None, index: Index
+) -> tuple[str | None, str, tuple[str, ...], NameOrigin | None]:
+    """(name, kind, static parts, origin) of an event-name value."""
+    if value is None:
+        return None, "unresolved", (), None
+    resolved = index.value(value)
+    if isinstance(resolved, Str):
+        origin = None
+        if resolved.span is not None and resolved.path:
+            origin = NameOrigin(resolved.path, resolved.span, resolved.source, resolved.const)
+        return resolved.value, ("constant" if resolved.const else "literal"), (), origin
+    if isinstance(resolved, Concat):
+        if all(isinstance(p, Str) for p in resolved.parts):
+            return "".join(p.value for p in resolved.parts), "literal", (), None  # type: ignore[union-attr]
+        parts = tuple(p.value for p in resolved.parts if isinstance(p, Str) and p.value)
+        return None, "dynamic", parts, None
+    if isinstance(resolved, Template):
+        return None, "dynamic", resolved.parts, None
+    return None, "unresolved", (), None
+
+
+def _property(item: DictItem, path: str, index: Index) -> PropertyArg | None:
+    key = index.value(item.key)
+    if not isinstance(key, Str):
+        return None
+    return PropertyArg(
+        key=key.value,
+        key_span=item.key_span,
+        value=static_value(index.value(item.value)),
+        value_span=item.value_span,
+        path=path,
+        key_source=item.key_source,
+    )
+
+
+def resolve_properties(
+    value: Value | None, has_arg: bool, tracker: Tracker, kwargs: Sequence, path: str, index: Index
+) -> tuple[tuple[PropertyArg, ...] | None, bool]:
+    """(properties or None when unknown, partial)."""
+    props: list[PropertyArg] = []
+    partial = False
+    for entry in tracker.extra_keys:
+        if entry is None:
+            partial = True
+            continue
+        item, item_path = entry  # type: ignore[misc]
+        prop = _property(item, item_path, index)
+        if prop is None:
+            partial = True
+        elif not any(p.key == prop.key for p in props):
+            props.append(prop)
+    for arg in kwargs:
+        if arg.star:
+            partial = True
+            continue
+        props.append(PropertyArg(arg.keyword, arg.span, static_value(index.value(arg.value)), arg.span, path, ""))
+    if has_arg and value is not None:
+        resolved = index.value(value)
+        if isinstance(resolved, DictVal):
+            for item in resolved.items:
+                prop = _property(item, path, index)
+                if prop is None:
+                    partial = True
+                else:
+                    props = [p for p in props if p.key != prop.key] + [prop]
+            if resolved.spreads:
+                partial = True
+        elif isinstance(resolved, Lit) and resolved.value is None:
+            pass
+        elif not tracker.extra_keys and not kwargs:
+            return None, False
+        else:
+            partial = True
+    return tuple(props), partial
+
+
+def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: Index) -> list[TrackingCall]:
+    out: list[TrackingCall] = []
+    for call in summary.calls:
+        found = tracker_for(call, trackers, index)
+        if found is None:
+            continue
+        _, tracker = found
+        ex = extract(tracker, call.args, index)
+        if call.function in trackers and (
+            isinstance(ex.outer, Param) or (ex.event is not None and params_in(index.value(ex.event)))
+        ):
+            continue  # the wrapper's own forwarding call: its call sites are reported instead
+        name, kind, parts, origin = resolve_event(ex.event, index)
+        if ex.derived:
+            origin = None
+        if name is not None:
+            name = tracker.affix[0] + name + tracker.affix[1]
+        props, partial = resolve_properties(ex.props, ex.has_props_arg, tracker, ex.kwargs, summary.path, index)
+        out.append(
+            TrackingCall(
+                path=summary.path,
+                span=call.span,
+                sdk=tracker.sdk,
+                event=name,
+                event_kind=kind,  # type: ignore[arg-type]
+                event_expr=ex.event_arg.source if ex.event_arg else "",
+                event_span=ex.event_arg.span if ex.event_arg else None,
+                event_parts=parts,
+                affix=tracker.affix,
+                origin=origin,
+                properties=props,
+                partial=partial,
+                via=tracker.via,
+            )
+        )
+    return out
+
+
+def count_other_uses(calls: Iterable[TrackingCall], modules: Sequence[ModuleSummary]) -> list[TrackingCall]:
+    """Fill ``origin.other_uses``: reads of a module-level constant beyond its use as an event name."""
+    from dataclasses import replace
+
+    calls = list(calls)
+    event_uses = Counter(c.origin.constant for c in calls if c.origin and c.origin.constant)
+    by_module = {s.module: s for s in modules}
+    totals: dict[str, int] = {}
+    for const in event_uses:
+        module, _, name = const.rpartition(".")
+        owner = by_module.get(module)
+        if owner is None or name not in owner.symbols:
+            totals[const] = event_uses[const]  # a class attribute: reads are not counted (see docs)
+            continue
+        reads = owner.reads.get(name, 0)
+        for s in modules:
+            local = s.imports.get(const)
+            if local is not None and s.module != module:
+                reads += s.reads.get(local, 0)
+        totals[const] = reads
+    result = []
+    for c in calls:
+        if c.origin and c.origin.constant in totals:
+            other = max(0, totals[c.origin.constant] - event_uses[c.origin.constant])
+            c = replace(c, origin=replace(c.origin, other_uses=other))
+        result.append(c)
+    return result

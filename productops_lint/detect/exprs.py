@@ -1,0 +1,316 @@
+"""Turn libcst expressions into abstract values and callee references, using scope analysis."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
+
+from .values import (
+    Arg,
+    CallVal,
+    Concat,
+    DictItem,
+    DictVal,
+    ListVal,
+    Lit,
+    Param,
+    Ref,
+    Str,
+    Template,
+    Unknown,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from .summarize import _Collector
+
+_MAX_DEPTH = 8
+_PERCENT_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa%]")
+_FORMAT_HOLE = re.compile(r"\{[^{}]*\}")
+_MUTATORS = m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("update")))
+
+
+class LocalTables(cst.CSTVisitor):
+    """First pass: what each assignment target is bound to, and keys added to dicts afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assigned: dict[int, cst.BaseExpression] = {}
+        # (id of target-name node's binding statement scope is unknown here) -> keyed by name only,
+        # then filtered by scope at lookup time.
+        self.dict_additions: list[tuple[cst.Name, cst.BaseExpression | None, cst.BaseExpression, cst.CSTNode]] = []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._record(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._record(node.target, node.value)
+
+    def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.assigned[id(target)] = value
+        elif m.matches(target, m.Subscript(value=m.Name(), slice=[m.SubscriptElement(m.Index())])):
+            sub = target  # props["key"] = value
+            key = sub.slice[0].slice.value  # type: ignore[union-attr, attr-defined]
+            self.dict_additions.append((sub.value, key, value, key))  # type: ignore[arg-type]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if m.matches(node, _MUTATORS):
+            name = node.func.value  # type: ignore[attr-defined]
+            for arg in node.args:
+                if arg.keyword is not None:
+                    self.dict_additions.append((name, None, arg.value, arg.keyword))
+                elif isinstance(arg.value, cst.Dict) and not arg.star:
+                    for el in arg.value.elements:
+                        if isinstance(el, cst.DictElement):
+                            self.dict_additions.append((name, el.key, el.value, el.key))
+
+
+class ExprConverter:
+    """Expression -> Value / refs, in the context of the collector's current position."""
+
+    def __init__(self, collector: "_Collector") -> None:
+        self.c = collector
+
+    # -- values --------------------------------------------------------------------------
+    def value(self, node: cst.BaseExpression, const: str | None = None, depth: int = 0) -> Value:
+        if depth > _MAX_DEPTH:
+            return Unknown("too many indirections")
+        if isinstance(node, cst.SimpleString):
+            text = node.evaluated_value
+            if isinstance(text, bytes):
+                return Unknown("bytes literal")
+            return Str(text, self.c.span(node), self.c.code(node), self.c.path, const)
+        if isinstance(node, cst.ConcatenatedString):
+            return _flatten(self.value(node.left, None, depth), self.value(node.right, None, depth))
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, depth)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Lit(ast.literal_eval(node.value))
+        if m.matches(node, m.Name("True") | m.Name("False") | m.Name("None")):
+            return Lit({"True": True, "False": False, "None": None}[node.value])  # type: ignore[attr-defined]
+        if m.matches(node, m.UnaryOperation(operator=m.Minus(), expression=m.Integer() | m.Float())):
+            return Lit(-ast.literal_eval(node.expression.value))  # type: ignore[attr-defined]
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return _flatten(self.value(node.left, None, depth + 1), self.value(node.right, None, depth + 1))
+            if isinstance(node.operator, cst.Modulo):
+                left = self.value(node.left, None, depth + 1)
+                if isinstance(left, Str):
+                    return Template(_static_parts(_PERCENT_HOLE, left.value))
+            return Unknown("arithmetic")
+        if isinstance(node, cst.Call):
+            return self._call_value(node, depth)
+        if isinstance(node, cst.Dict):
+            return self._dict(node, depth)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return ListVal(tuple(self.value(el.value, None, depth + 1) for el in node.elements))
+        if isinstance(node, cst.Name):
+            return self._name_value(node, depth)
+        if isinstance(node, cst.Attribute):
+            refs = self.refs(node, depth)
+            return Ref(refs) if refs else Unknown("attribute of an unknown object")
+        return Unknown(type(node).__name__)
+
+    def _fstring(self, node: cst.FormattedString, depth: int) -> Value:
+        parts: list[Value] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Str(part.value.replace("{{", "{").replace("}}", "}")))
+            elif part.conversion or part.format_spec:
+                parts.append(Unknown("formatted hole"))
+            else:
+                parts.append(self.value(part.expression, None, depth + 1))
+        if not parts:
+            return Str("", self.c.span(node), self.c.code(node), self.c.path)
+        # Mark f-strings so a fully static one still reads as a template when a hole is unknown.
+        return Concat(tuple(parts)) if len(parts) > 1 else _flatten(parts[0])
+
+    def _call_value(self, node: cst.Call, depth: int) -> Value:
+        func = node.func
+        if m.matches(func, m.Attribute(value=m.SimpleString() | m.ConcatenatedString(), attr=m.Name("format"))):
+            fmt = self.value(func.value, None, depth + 1)  # type: ignore[attr-defined]
+            if isinstance(fmt, Str):
+                return Template(_static_parts(_FORMAT_HOLE, fmt.value))
+            return Unknown("format of a non-literal")
+        if m.matches(func, m.Name("dict")) and self._is_builtin(func):  # type: ignore[arg-type]
+            items: list[DictItem] = []
+            spreads: list[Value] = []
+            for arg in node.args:
+                if arg.keyword is not None:
+                    items.append(self._item(arg.keyword, Str(arg.keyword.value), arg.value, depth))
+                else:
+                    spreads.append(self.value(arg.value, None, depth + 1))
+            return DictVal(tuple(items), tuple(spreads))
+        refs = self.refs(func, depth)
+        if refs:
+            return CallVal(refs, self.args(node.args, depth + 1))
+        return Unknown("result of a call")
+
+    def _item(self, key_node: cst.CSTNode, key: Value, value_node: cst.BaseExpression, depth: int) -> DictItem:
+        return DictItem(
+            key=key,
+            key_span=self.c.span(key_node),
+            key_source=self.c.code(key_node),
+            value=self.value(value_node, None, depth + 1),
+            value_span=self.c.span(value_node),
+        )
+
+    def _dict(self, node: cst.Dict, depth: int) -> DictVal:
+        items: list[DictItem] = []
+        spreads: list[Value] = []
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                items.append(self._item(el.key, self.value(el.key, None, depth + 1), el.value, depth))
+            else:
+                spreads.append(self.value(el.value, None, depth + 1))
+        return DictVal(tuple(items), tuple(spreads))
+
+    def _is_builtin(self, node: cst.Name) -> bool:
+        scope = self.c.scopes.get(node)
+        return scope is not None and all(isinstance(a, BuiltinAssignment) for a in scope[node.value])
+
+    def _name_value(self, node: cst.Name, depth: int) -> Value:
+        scope = self.c.scopes.get(node)
+        if scope is None:
+            return Unknown("no scope")
+        values: list[Value] = []
+        for a in scope[node.value]:
+            if isinstance(a, BuiltinAssignment):
+                values.append(Unknown("builtin"))
+            elif isinstance(a, ImportAssignment):
+                names = self.c.import_names(node)
+                values.append(Ref(names) if names else Unknown("import"))
+            elif isinstance(a.scope, GlobalScope):
+                values.append(Ref((f"{self.c.module}.{node.value}",)))
+            elif isinstance(a.scope, ClassScope):
+                qual = self.c.def_quals.get(id(a.scope.node))
+                values.append(Ref((f"{qual}.{node.value}",)) if qual else Unknown("class attribute"))
+            else:
+                values.append(self._local_value(node, a, depth))
+        return _combine(values)
+
+    def _local_value(self, node: cst.Name, a: Any, depth: int) -> Value:
+        bound = a.node
+        if isinstance(bound, cst.Param):
+            func = self.c.ctx.function
+            if func is None or a.scope is not self.c.scopes.get(node):
+                return Unknown("parameter of an enclosing function")
+            qual, params, owner, self_name = func
+            if owner and bound.name.value == self_name:
+                return Ref((f"{owner}()",))
+            for p in params:
+                if p.name == bound.name.value:
+                    return Param(p.name, p.index, p.star)
+            return Unknown("parameter")
+        if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
+            qual = self.c.def_quals.get(id(bound))
+            return Ref((qual,)) if qual else Unknown("local definition")
+        expr = self.c.tables.assigned.get(id(bound))
+        if expr is None:
+            return Unknown("bound by a loop, `with` or unpacking")
+        value = self.value(expr, None, depth + 1)
+        if isinstance(value, DictVal):
+            value = self._with_additions(value, node.value, a.scope, depth)
+        return value
+
+    def _with_additions(self, value: DictVal, name: str, scope: Any, depth: int) -> DictVal:
+        items = list(value.items)
+        for target, key, added, key_node in self.c.tables.dict_additions:
+            if target.value != name or self.c.scopes.get(target) is not scope:
+                continue
+            key_value = Str(key_node.value) if key is None else self.value(key, None, depth + 1)  # type: ignore[attr-defined]
+            items.append(self._item(key_node, key_value, added, depth))
+        return DictVal(tuple(items), value.spreads)
+
+    # -- callee references ---------------------------------------------------------------
+    def refs(self, node: cst.BaseExpression, depth: int = 0) -> tuple[str, ...]:
+        """Every qualified name ``node`` may refer to; ``X()`` marks an instance of ``X``."""
+        if depth > _MAX_DEPTH:
+            return ()
+        if isinstance(node, cst.Attribute):
+            return tuple(f"{b}.{node.attr.value}" for b in self.refs(node.value, depth + 1))
+        if isinstance(node, cst.Call):
+            return tuple(f"{r}()" for r in self.refs(node.func, depth + 1))
+        if not isinstance(node, cst.Name):
+            return ()
+        scope = self.c.scopes.get(node)
+        if scope is None:
+            return ()
+        out: set[str] = set()
+        for a in scope[node.value]:
+            if isinstance(a, BuiltinAssignment):
+                continue
+            if isinstance(a, ImportAssignment):
+                out.update(self.c.import_names(node))
+            elif isinstance(a.scope, GlobalScope):
+                out.add(f"{self.c.module}.{node.value}")
+            elif isinstance(a.scope, ClassScope):
+                qual = self.c.def_quals.get(id(a.scope.node))
+                if qual:
+                    out.add(f"{qual}.{node.value}")
+            else:
+                out.update(self._local_refs(node, a, depth))
+        return tuple(sorted(out))
+
+    def _local_refs(self, node: cst.Name, a: Any, depth: int) -> Sequence[str]:
+        bound = a.node
+        if isinstance(bound, cst.Param):
+            func = self.c.ctx.function
+            if func and func[2] and bound.name.value == func[3] and a.scope is self.c.scopes.get(node):
+                return (f"{func[2]}()",)
+            if bound.annotation is not None:
+                return tuple(f"{r}()" for r in self.refs(bound.annotation.annotation, depth + 1))
+            return ()
+        if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
+            qual = self.c.def_quals.get(id(bound))
+            return (qual,) if qual else ()
+        expr = self.c.tables.assigned.get(id(bound))
+        if isinstance(expr, (cst.Name, cst.Attribute, cst.Call)):
+            return self.refs(expr, depth + 1)
+        return ()
+
+    def args(self, args: Sequence[cst.Arg], depth: int = 0) -> tuple[Arg, ...]:
+        return tuple(
+            Arg(
+                keyword=a.keyword.value if a.keyword else None,
+                value=self.value(a.value, None, depth),
+                span=self.c.span(a.value),
+                source=self.c.code(a.value),
+                star=a.star if isinstance(a.star, str) else "",
+            )
+            for a in args
+        )
+
+
+def _static_parts(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    return tuple(p for p in pattern.split(text) if p)
+
+
+def _flatten(*values: Value) -> Value:
+    parts: list[Value] = []
+    for v in values:
+        parts.extend(v.parts if isinstance(v, Concat) else (v,))
+    return parts[0] if len(parts) == 1 else Concat(tuple(parts))
+
+
+def _combine(values: list[Value]) -> Value:
+    if not values:
+        return Unknown("unbound name")
+    first = values[0]
+    if all(v == first for v in values):
+        return first
+    if all(isinstance(v, Str) for v in values):
+        if len({v.value for v in values}) == 1:  # type: ignore[union-attr]
+            return first
+        return Unknown("assigned several different values")
+    if all(isinstance(v, Ref) for v in values):
+        return Ref(tuple(sorted({r for v in values for r in v.refs})))  # type: ignore[union-attr]
+    return Unknown("assigned several values")

@@ -1,0 +1,98 @@
+"""Built-in tracker presets: which callables of each SDK track events, and where the name and properties are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..registry.model import ArgSpec
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """How to read one tracking callable's arguments.
+
+    ``shape`` says how the event is carried:
+    - ``args``: the event name and properties are arguments (``event``/``properties`` specs);
+    - ``posthog``: PostHog ``capture``, old ``(distinct_id, event, properties)`` or current
+      ``(event, distinct_id=..., properties=...)`` signature, told apart per call;
+    - ``amplitude``: the argument is an Amplitude ``BaseEvent(event_type, ..., event_properties=)``;
+    - ``snowplow``: the argument is a Snowplow ``StructuredEvent``/``SelfDescribing`` event;
+    - ``snowplow_sdj``: the argument is a ``SelfDescribingJson(schema, data)`` (older API).
+    """
+
+    sdk: str
+    shape: str = "args"
+    event: ArgSpec = ArgSpec()
+    properties: ArgSpec = ArgSpec()
+    # Wrappers: keys the wrapper adds, forwarding of **kwargs as properties, and the wrapper chain.
+    affix: tuple[str, str] = ("", "")
+    extra_keys: tuple[object, ...] = ()
+    kwargs_properties: bool = False
+    own_params: tuple[str, ...] = ()
+    via: tuple[str, ...] = field(default=())
+
+
+def _segment_like(sdk: str, modules: tuple[str, ...]) -> dict[str, Tracker]:
+    spec = Tracker(sdk, event=ArgSpec(1, "event"), properties=ArgSpec(2, "properties"))
+    out: dict[str, Tracker] = {}
+    for mod in modules:
+        out[f"{mod}.track"] = spec
+        for client in ("Client", "client.Client"):
+            out[f"{mod}.{client}().track"] = spec
+    return out
+
+
+PRESETS: dict[str, dict[str, Tracker]] = {
+    # analytics-python (`import analytics`) and segment-analytics-python (`segment.analytics`).
+    "segment": _segment_like("segment", ("analytics", "segment.analytics")),
+    # rudder-sdk-python ships `rudderstack.analytics`; older releases `rudder_analytics`.
+    "rudderstack": _segment_like("rudderstack", ("rudderstack.analytics", "rudder_analytics")),
+    "posthog": {
+        f"{target}.capture": Tracker("posthog", shape="posthog")
+        for target in ("posthog", "posthog.Posthog()", "posthog.Client()", "posthog.client.Client()")
+    },
+    "mixpanel": {
+        "mixpanel.Mixpanel().track": Tracker(
+            "mixpanel", event=ArgSpec(1, "event_name"), properties=ArgSpec(2, "properties")
+        ),
+    },
+    "amplitude": {
+        f"{client}.track": Tracker("amplitude", shape="amplitude", event=ArgSpec(0, "event"))
+        for client in ("amplitude.Amplitude()", "amplitude.client.Amplitude()")
+    },
+    "snowplow": {
+        **{
+            f"{t}.track": Tracker("snowplow", shape="snowplow", event=ArgSpec(0, "event"))
+            for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()", "snowplow_tracker.Snowplow.get_tracker()")
+        },
+        **{
+            f"{t}.track_struct_event": Tracker(
+                "snowplow", event=ArgSpec(1, "action"), properties=ArgSpec(None, None)
+            )
+            for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()")
+        },
+        **{
+            f"{t}.track_self_describing_event": Tracker("snowplow", shape="snowplow_sdj", event=ArgSpec(0, "event_json"))
+            for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()")
+        },
+    },
+}
+
+# Constructors whose instances carry the event for the ``amplitude``/``snowplow`` shapes.
+AMPLITUDE_EVENT = ("amplitude.BaseEvent", "amplitude.event.BaseEvent")
+SNOWPLOW_STRUCTURED = ("snowplow_tracker.StructuredEvent", "snowplow_tracker.events.StructuredEvent")
+SNOWPLOW_SELF_DESCRIBING = ("snowplow_tracker.SelfDescribing", "snowplow_tracker.events.SelfDescribing")
+SNOWPLOW_JSON = ("snowplow_tracker.SelfDescribingJson", "snowplow_tracker.self_describing_json.SelfDescribingJson")
+
+
+def preset_trackers(names: tuple[str, ...] | None) -> dict[str, Tracker]:
+    """Trackers of the named presets (all of them when ``names`` is None)."""
+    selected = PRESETS if names is None else {n: PRESETS[n] for n in names if n in PRESETS}
+    out: dict[str, Tracker] = {}
+    for table in selected.values():
+        out.update(table)
+    return out
+
+
+def unknown_presets(names: tuple[str, ...] | None) -> list[str]:
+    return [n for n in names or () if n not in PRESETS]

@@ -1,0 +1,205 @@
+"""Cross-module resolution: canonical callee names and constant values, reading modules on demand."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .values import CallVal, ClassInfo, Concat, ModuleSummary, Ref, Str, Unknown, Value
+
+_MAX_DEPTH = 12
+
+
+def split_ref(ref: str) -> list[str]:
+    """``a.b.C().m`` -> ``["a", "b", "C()", "m"]``."""
+    return [s for s in ref.split(".") if s]
+
+
+def join_ref(head: str, tail: list[str]) -> str:
+    return ".".join([head, *tail]) if tail else head
+
+
+class Index:
+    """The modules of the project that were summarized, plus a loader for the ones not yet read."""
+
+    def __init__(self, load: Callable[[str], ModuleSummary | None], has_module: Callable[[str], bool]) -> None:
+        self._load = load
+        self._has_module = has_module
+        self._modules: dict[str, ModuleSummary | None] = {}
+        self._canonical: dict[str, frozenset[str]] = {}
+
+    def add(self, summary: ModuleSummary) -> None:
+        self._modules[summary.module] = summary
+
+    def module(self, name: str) -> ModuleSummary | None:
+        if name not in self._modules:
+            self._modules[name] = self._load(name) if self._has_module(name) else None
+        return self._modules[name]
+
+    def loaded(self) -> list[ModuleSummary]:
+        return [s for s in self._modules.values() if s is not None]
+
+    def class_info(self, qual: str) -> ClassInfo | None:
+        module, _, _ = qual.rpartition(".")
+        while module:
+            summary = self.module(module) if self._has_module(module) else None
+            if summary is not None and qual in summary.classes:
+                return summary.classes[qual]
+            module = module.rpartition(".")[0]
+        return None
+
+    def _split_module(self, ref: str) -> tuple[ModuleSummary, list[str]] | None:
+        segs = split_ref(ref)
+        for i in range(len(segs), 0, -1):
+            head = segs[:i]
+            if any(s.endswith("()") for s in head):
+                continue
+            name = ".".join(head)
+            if self._has_module(name):
+                summary = self.module(name)
+                if summary is not None:
+                    return summary, segs[i:]
+        return None
+
+    # -- callee names ----------------------------------------------------------------------
+    def canonical(self, ref: str, depth: int = 0) -> frozenset[str]:
+        """Every name ``ref`` stands for once aliases, instances and attributes are followed."""
+        cached = self._canonical.get(ref)
+        if cached is not None:
+            return cached
+        if depth > _MAX_DEPTH:
+            return frozenset({ref})
+        found = self._split_module(ref)
+        result = frozenset({ref}) if found is None or not found[1] else frozenset(self._in_module(*found, depth))
+        if depth == 0:
+            self._canonical[ref] = result
+        return result
+
+    def _in_module(self, summary: ModuleSummary, rest: list[str], depth: int) -> set[str]:
+        head, tail = rest[0], rest[1:]
+        is_call = head.endswith("()")
+        name = head[:-2] if is_call else head
+        qual = f"{summary.module}.{name}"
+        if qual in summary.classes:
+            return self._in_class(qual, is_call, tail, depth)
+        if qual in summary.functions:
+            return {join_ref(qual + ("()" if is_call else ""), tail)}
+        symbol = summary.symbols.get(name)
+        if symbol is None:
+            return {join_ref(qual + ("()" if is_call else ""), tail)}
+        return self._through_values(symbol.values, is_call, tail, depth, fallback=join_ref(head, tail))
+
+    def _through_values(self, values: tuple[Value, ...], is_call: bool, tail: list[str], depth: int, fallback: str) -> set[str]:
+        out: set[str] = set()
+        suffix = "()" if is_call else ""
+        for v in values:
+            if isinstance(v, Ref):
+                for r in v.refs:
+                    out |= self.canonical(join_ref(r + suffix, tail), depth + 1)
+            elif isinstance(v, CallVal):
+                for r in v.refs:
+                    out |= self.canonical(join_ref(r + "()" + suffix, tail), depth + 1)
+        return out
+
+    def mro(self, qual: str, depth: int = 0) -> list[str]:
+        """The class and its bases, depth first (project classes; external bases are kept as names)."""
+        order = [qual]
+        info = self.class_info(qual)
+        if info is None or depth > _MAX_DEPTH:
+            return order
+        for base in info.bases:
+            for canon in sorted(self.canonical(base, depth + 1)):
+                for c in self.mro(canon, depth + 1):
+                    if c not in order:
+                        order.append(c)
+        return order
+
+    def _in_class(self, qual: str, instance: bool, tail: list[str], depth: int) -> set[str]:
+        if not tail:
+            return {qual + ("()" if instance else "")}
+        head, rest = tail[0], tail[1:]
+        is_call = head.endswith("()")
+        name = head[:-2] if is_call else head
+        for cls in self.mro(qual):
+            info = self.class_info(cls)
+            if info is None:  # an SDK base class: the attribute is the SDK's
+                return set(self.canonical(join_ref(cls + ("()" if instance else ""), tail), depth + 1))
+            if name in info.methods:
+                return {join_ref(f"{cls}.{name}" + ("()" if is_call else ""), rest)}
+            if name in info.attrs:
+                return self._through_values(info.attrs[name], is_call, rest, depth, fallback=join_ref(qual, tail))
+        return {join_ref(qual + ("()" if instance else ""), tail)}
+
+    # -- values ----------------------------------------------------------------------------
+    def value(self, value: Value, depth: int = 0) -> Value:
+        """Follow references to constants, class attributes and enum members."""
+        if depth > _MAX_DEPTH:
+            return Unknown("too many indirections")
+        if isinstance(value, Ref):
+            results = [self._ref_value(r, depth + 1) for r in value.refs]
+            if len(results) == 1:
+                return results[0]
+            strs = [r for r in results if isinstance(r, Str)]
+            if len(strs) == len(results) and len({s.value for s in strs}) == 1:
+                return strs[0]
+            return Unknown("refers to several values")
+        if isinstance(value, Concat):
+            parts: list[Value] = []
+            for part in value.parts:
+                resolved = self.value(part, depth + 1)
+                parts.extend(resolved.parts if isinstance(resolved, Concat) else (resolved,))
+            return Concat(tuple(parts))
+        return value
+
+    def _ref_value(self, ref: str, depth: int) -> Value:
+        found = self._split_module(ref)
+        if found is None or not found[1]:
+            return Unknown(f"`{ref}` is outside the scanned tree")
+        summary, rest = found
+        head, tail = rest[0], rest[1:]
+        qual = f"{summary.module}.{head}"
+        if qual in summary.classes:
+            return self._class_value(qual, tail, depth)
+        symbol = summary.symbols.get(head)
+        if symbol is None or not symbol.values:
+            return Unknown(f"`{qual}` is not a constant")
+        results: list[Value] = []
+        for v in symbol.values:
+            if isinstance(v, Ref):
+                results.extend(self._ref_value(join_ref(r, tail), depth + 1) for r in v.refs)
+            elif not tail:
+                results.append(self.value(v, depth + 1))
+            else:
+                results.append(Unknown(f"attribute of `{qual}`"))
+        return _one(results)
+
+    def _class_value(self, qual: str, tail: list[str], depth: int) -> Value:
+        if not tail:
+            return Unknown(f"`{qual}` is a class")
+        name, after = tail[0], tail[1:]
+        for cls in self.mro(qual):
+            info = self.class_info(cls)
+            if info is None or name not in info.attrs:
+                continue
+            values = [self.value(v, depth + 1) for v in info.attrs[name]]
+            value = _one(values)
+            if info.is_enum:
+                if after == ["value"]:
+                    return value
+                if not after:
+                    return value if info.is_str_enum else Unknown(
+                        f"`{qual}.{name}` is a member of a plain Enum; pass `.value`"
+                    )
+                return Unknown(f"`{'.'.join(after)}` of an enum member")
+            return value if not after else Unknown("attribute of a class attribute")
+        return Unknown(f"`{qual}` has no attribute `{name}`")
+
+
+def _one(values: list[Value]) -> Value:
+    if not values:
+        return Unknown("no value")
+    first = values[0]
+    if all(v == first for v in values):
+        return first
+    if all(isinstance(v, Str) for v in values) and len({v.value for v in values}) == 1:  # type: ignore[union-attr]
+        return first
+    return Unknown("bound to several values")

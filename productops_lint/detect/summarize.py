@@ -1,0 +1,318 @@
+"""Phase one: parse a module once with libcst and record a ModuleSummary (tracker-agnostic, cacheable)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    BuiltinAssignment,
+    ClassScope,
+    CodeRange,
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    PositionProvider,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from ..types import Span
+from .exprs import ExprConverter, LocalTables
+from .values import (
+    Arg,
+    CallSite,
+    ClassInfo,
+    FunctionInfo,
+    ModuleSummary,
+    ParamInfo,
+    Ref,
+    Symbol,
+    Value,
+)
+
+_ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
+_STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
+
+
+def span_of(rng: CodeRange) -> Span:
+    return Span(rng.start.line, rng.start.column, rng.end.line, rng.end.column)
+
+
+def absolutize(name: str, module: str, is_package: bool) -> str:
+    """Turn ``..events.ORDER`` seen in ``module`` into an absolute qualified name."""
+    if not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    package = module if is_package else module.rpartition(".")[0]
+    for _ in range(dots - 1):
+        package = package.rpartition(".")[0]
+    rest = name[dots:]
+    return f"{package}.{rest}" if package and rest else (package or rest)
+
+
+class _Context:
+    """Where the visitor is: the enclosing classes and functions."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str, object]] = []  # (kind, qualname, info)
+
+    @property
+    def function(self) -> tuple[str, tuple[ParamInfo, ...], str | None] | None:
+        for kind, qual, info in reversed(self.stack):
+            if kind == "function":
+                return info  # type: ignore[return-value]
+        return None
+
+    @property
+    def direct_class(self) -> str | None:
+        if self.stack and self.stack[-1][0] == "class":
+            return self.stack[-1][1]
+        return None
+
+
+class _Collector(cst.CSTVisitor):
+    """Walks the module once, filling the summary tables."""
+
+    def __init__(self, wrapper: MetadataWrapper, path: str, module: str, is_package: bool) -> None:
+        super().__init__()
+        self.path, self.module, self.is_package = path, module, is_package
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.qualnames = wrapper.resolve(QualifiedNameProvider)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.source_module = wrapper.module
+        self.tables = LocalTables()
+        wrapper.module.visit(self.tables)
+        self.ctx = _Context()
+        self.conv = ExprConverter(self)
+        self.symbols: dict[str, list[Value]] = {}
+        self.symbol_kinds: dict[str, str] = {}
+        self.classes: dict[str, dict] = {}
+        self.functions: dict[str, FunctionInfo] = {}
+        self.calls: list[CallSite] = []
+        self.imports: dict[str, str] = {}
+        self.def_quals: dict[int, str] = {}
+
+    # -- helpers the expression converter uses -------------------------------------------
+    def span(self, node: cst.CSTNode) -> Span:
+        return span_of(self.positions[node])
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.source_module.code_for_node(node)
+
+    def import_names(self, node: cst.CSTNode) -> tuple[str, ...]:
+        names = self.qualnames.get(node, set())
+        if callable(names):  # QualifiedNameProvider computes lazily, per node asked
+            names = names()
+        return tuple(
+            sorted(
+                absolutize(q.name, self.module, self.is_package)
+                for q in names
+                if q.source == QualifiedNameSource.IMPORT
+            )
+        )
+
+    def _qual(self, name: str) -> str:
+        outer = self.ctx.stack[-1][1] if self.ctx.stack else self.module
+        return f"{outer}.{name}"
+
+    # -- definitions ---------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        qual = self._qual(node.name.value)
+        self.def_quals[id(node)] = qual
+        bases: list[str] = []
+        for base in node.bases:
+            bases.extend(self.conv.refs(base.value))
+            if m.matches(base.value, m.Name("str")):
+                bases.append("builtins.str")
+        is_enum = any(b.endswith(_ENUM_BASES) or b in _ENUM_BASES for b in bases)
+        self.classes[qual] = {
+            "bases": tuple(bases),
+            "attrs": {},
+            "methods": [],
+            "is_enum": is_enum,
+            "is_str_enum": is_enum and any(b in _STR_ENUM_BASES for b in bases),
+        }
+        if not self.ctx.stack:
+            self.symbol_kinds[node.name.value] = "class"
+            self.symbols.setdefault(node.name.value, [])
+        self.ctx.stack.append(("class", qual, None))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.ctx.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        qual = self._qual(node.name.value)
+        self.def_quals[id(node)] = qual
+        owner = self.ctx.direct_class
+        decorators = {self.code(d.decorator) for d in node.decorators}
+        is_static = "staticmethod" in decorators
+        shift = 1 if owner and not is_static else 0
+        params: list[ParamInfo] = []
+        positional = [*node.params.posonly_params, *node.params.params]
+        for i, p in enumerate(positional):
+            params.append(ParamInfo(p.name.value, i - shift if i >= shift else None))
+        if isinstance(node.params.star_arg, cst.Param):
+            params.append(ParamInfo(node.params.star_arg.name.value, None, "*"))
+        for p in node.params.kwonly_params:
+            params.append(ParamInfo(p.name.value, None))
+        if node.params.star_kwarg is not None:
+            params.append(ParamInfo(node.params.star_kwarg.name.value, None, "**"))
+        info = FunctionInfo(qual, tuple(params), self.span(node))
+        self.functions[qual] = info
+        if owner:
+            self.classes[owner]["methods"].append(node.name.value)
+        if not self.ctx.stack:
+            self.symbol_kinds[node.name.value] = "function"
+            self.symbols.setdefault(node.name.value, [])
+        self_name = positional[0].name.value if shift and positional else None
+        self.ctx.stack.append(("function", qual, (qual, tuple(params), owner if self_name else None, self_name)))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.ctx.stack.pop()
+
+    # -- bindings ------------------------------------------------------------------------
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if value is None:
+            return
+        if isinstance(target, cst.Name):
+            if not self.ctx.stack:
+                self.symbols.setdefault(target.value, []).append(self.conv.value(value, const=f"{self.module}.{target.value}"))
+            elif self.ctx.direct_class:
+                cls = self.ctx.direct_class
+                self.classes[cls]["attrs"].setdefault(target.value, []).append(
+                    self.conv.value(value, const=f"{cls}.{target.value}")
+                )
+        elif m.matches(target, m.Attribute(value=m.Name())):
+            func = self.ctx.function
+            if func and func[2] and target.value.value == func[3]:  # type: ignore[union-attr]
+                attrs = self.classes[func[2]]["attrs"]
+                attrs.setdefault(target.attr.value, []).append(self.conv.value(value))  # type: ignore[union-attr]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            self._bind(t.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target, node.value)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.ctx.stack:
+            return
+        for alias in node.names:
+            full = self.code(alias.name)
+            local = alias.evaluated_alias or full.split(".")[0]
+            target = full if alias.asname else full.split(".")[0]
+            self.symbols.setdefault(local, []).append(Ref((target,)))
+            self.symbol_kinds[local] = "import"
+            self.imports[target] = local
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.ctx.stack or isinstance(node.names, cst.ImportStar):
+            return
+        base = "." * len(node.relative) + (self.code(node.module) if node.module else "")
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else self.code(alias.name)
+            local = alias.evaluated_alias or name
+            joined = f"{base}.{name}" if not base.endswith(".") else f"{base}{name}"
+            full = absolutize(joined, self.module, self.is_package)
+            self.symbols.setdefault(local, []).append(Ref((full,)))
+            self.symbol_kinds[local] = "import"
+            self.imports[full] = local
+
+    # -- calls ---------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        refs = self.conv.refs(node.func)
+        if not refs:
+            return
+        func = self.ctx.function
+        self.calls.append(
+            CallSite(
+                span=self.span(node),
+                refs=refs,
+                args=self.conv.args(node.args),
+                function=func[0] if func else None,
+                func_source=self.code(node.func),
+            )
+        )
+
+    # -- result --------------------------------------------------------------------------
+    def reads(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for scope in set(self.scopes.values()):
+            if isinstance(scope, GlobalScope):
+                for assignment in scope.assignments:
+                    if isinstance(assignment, BuiltinAssignment):
+                        continue
+                    counts[assignment.name] = counts.get(assignment.name, 0) + len(assignment.references)
+                break
+        return counts
+
+    def summary(self) -> ModuleSummary:
+        classes = {
+            q: ClassInfo(
+                qualname=q,
+                bases=c["bases"],
+                attrs={k: tuple(v) for k, v in c["attrs"].items()},
+                methods=tuple(c["methods"]),
+                is_enum=c["is_enum"],
+                is_str_enum=c["is_str_enum"],
+            )
+            for q, c in self.classes.items()
+        }
+        symbols = {k: Symbol(tuple(v), self.symbol_kinds.get(k, "value")) for k, v in self.symbols.items()}
+        return ModuleSummary(
+            path=self.path,
+            module=self.module,
+            symbols=symbols,
+            classes=classes,
+            functions=self.functions,
+            calls=tuple(self.calls),
+            reads=self.reads(),
+            imports=self.imports,
+        )
+
+
+def summarize(path: str, module: str, source: str) -> ModuleSummary:
+    """Parse ``source`` and summarize it; a syntax error yields an empty summary carrying the error."""
+    is_package = path.endswith("__init__.py")
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        message = exc.message if hasattr(exc, "message") else str(exc).splitlines()[0]
+        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(exc.raw_line, exc.raw_column, message))
+    except RecursionError:
+        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to parse"))
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    collector = _Collector(wrapper, path, module, is_package)
+    try:
+        wrapper.module.visit(collector)
+    except RecursionError:
+        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to analyze"))
+    return collector.summary()
+
+
+def module_name(path: str, src_roots: Sequence[str] = (".",)) -> str:
+    """Module name of a relative POSIX path under the longest matching import root."""
+    best = ""
+    for root in src_roots:
+        root = root.strip("/")
+        if root in ("", "."):
+            candidate = ""
+        elif path == root or path.startswith(root + "/"):
+            candidate = root + "/"
+        else:
+            continue
+        if len(candidate) >= len(best):
+            best = candidate
+    rel = path[len(best):]
+    rel = rel[:-3] if rel.endswith(".py") else rel
+    parts = [p for p in rel.split("/") if p]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+__all__ = ["summarize", "module_name", "absolutize", "span_of", "ClassScope", "ImportAssignment"]

@@ -1,0 +1,168 @@
+"""Source plus config in, diagnostics and tracking calls out. No filesystem access here."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
+
+from .config import Config, is_enabled, severity_for
+from .registry.model import Plan
+from .types import Diagnostic, Severity, Span, TrackingCall
+
+# Files larger than this are not parsed (generated code, vendored bundles); PO003 says so.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+class SourceProvider(Protocol):
+    """Where the engine gets Python source: the filesystem (CLI), a git tree (App), or a dict (tests)."""
+
+    def paths(self) -> Iterable[str]:
+        """Every Python file of the project, as relative POSIX paths."""
+        ...
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes, or None when it cannot be read."""
+        ...
+
+
+class SummaryCache(Protocol):
+    """Per-file summaries keyed by content digest (the filesystem one lives in files.py)."""
+
+    def get(self, key: str) -> object | None: ...
+
+    def put(self, key: str, value: object) -> None: ...
+
+
+class DictProvider:
+    """Sources held in memory: ``{"pkg/mod.py": "code"}``."""
+
+    def __init__(self, files: Mapping[str, str | bytes]) -> None:
+        self._files = {p: (v.encode() if isinstance(v, str) else v) for p, v in files.items()}
+
+    def paths(self) -> Iterable[str]:
+        return list(self._files)
+
+    def read(self, path: str) -> bytes | None:
+        return self._files.get(path)
+
+
+@dataclass
+class Result:
+    """What one run found."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    calls: list[TrackingCall] = field(default_factory=list)
+    # Inferred and declared wrappers: qualified name -> the chain it forwards through.
+    wrappers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    files_total: int = 0
+    files_parsed: int = 0
+    # Text of every file that has a diagnostic or a tracking call (renderers and fixes need it).
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source as the interpreter would (BOM, PEP 263 cookie)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def analyze(
+    provider: SourceProvider,
+    config: Config,
+    plan: Plan,
+    targets: Sequence[str] | None = None,
+    *,
+    jobs: int = 1,
+    cache: SummaryCache | None = None,
+    prefilter: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Find tracking calls in ``targets`` (default: every file) and check them against ``plan``.
+
+    Other files of the provider are read when resolution needs them (constants, wrappers).
+    """
+    from .project import Project
+    from .checks.runner import run_checks
+
+    project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress)
+    calls = project.tracking_calls(targets, prefilter=prefilter)
+    diagnostics = list(project.file_diagnostics(targets))
+    diagnostics.extend(run_checks(calls, plan, config))
+    diagnostics = _suppress(diagnostics, calls, project.text)
+    diagnostics.sort(key=lambda d: (d.path, d.span, d.code, d.message))
+    wanted = {d.path for d in diagnostics} | {c.path for c in calls}
+    wanted |= {e.path for d in diagnostics if d.fix for e in d.fix.edits}
+    return Result(
+        diagnostics=diagnostics,
+        calls=calls,
+        wrappers=project.wrapper_chains(),
+        files_total=project.files_total,
+        files_parsed=project.files_parsed,
+        sources={p: t for p in sorted(wanted) if (t := project.text(p)) is not None},
+    )
+
+
+def analyze_source(
+    code: str,
+    plan: Plan,
+    path: str = "example.py",
+    config: Config | None = None,
+    extra_files: Mapping[str, str] | None = None,
+) -> Result:
+    """Analyze one snippet (plus optional sibling modules): for examples, tests and editors."""
+    files = {path: code, **(extra_files or {})}
+    return analyze(DictProvider(files), config or Config(), plan, targets=[path])
+
+
+def _suppressed_codes(line: str) -> set[str] | None:
+    """Codes named by ``# productops: ignore[CODE, ...]`` on the line; empty set means all codes."""
+    marker = line.find("# productops: ignore")
+    if marker < 0:
+        return None
+    rest = line[marker + len("# productops: ignore") :]
+    if rest.startswith("["):
+        inside = rest[1 : rest.find("]")] if "]" in rest else rest[1:]
+        return {c.strip() for c in inside.split(",") if c.strip()}
+    return set()
+
+
+def _suppress(
+    diagnostics: list[Diagnostic], calls: Sequence[TrackingCall], text_of: Callable[[str], str | None]
+) -> list[Diagnostic]:
+    """Drop diagnostics suppressed on their own line or on the first line of their call."""
+    call_lines: dict[tuple[str, int], int] = {}
+    for c in calls:
+        for line in range(c.span.start_line, c.span.end_line + 1):
+            call_lines.setdefault((c.path, line), c.span.start_line)
+    lines_cache: dict[str, list[str]] = {}
+    kept = []
+    for d in diagnostics:
+        if d.path not in lines_cache:
+            lines_cache[d.path] = (text_of(d.path) or "").splitlines()
+        lines = lines_cache[d.path]
+        candidates = {d.span.start_line, call_lines.get((d.path, d.span.start_line), d.span.start_line)}
+        hit = False
+        for number in candidates:
+            if 0 < number <= len(lines):
+                codes = _suppressed_codes(lines[number - 1])
+                if codes is not None and (not codes or d.code in codes):
+                    hit = True
+        if not hit:
+            kept.append(d)
+    return kept
+
+
+def file_diagnostic(code: str, path: str, line: int, col: int, message: str, config: Config) -> Diagnostic | None:
+    """A diagnostic about a whole file (unparsable, undecodable, too large), if its code is enabled."""
+    if not is_enabled(config, code)[0]:
+        return None
+    return Diagnostic(
+        code=code,
+        path=path,
+        span=Span(max(line, 1), max(col, 0), max(line, 1), max(col, 0)),
+        message=message,
+        severity=severity_for(config, code, Severity.ERROR),
+    )

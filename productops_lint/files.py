@@ -1,0 +1,296 @@
+"""The one module that touches the filesystem: config, rule files, discovery, cache, atomic writes, git."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .config import Config, parse_config
+from .types import Location, Problem, UserError
+
+# Never descend into these (tool caches, virtualenvs, VCS metadata), as Ruff's defaults do.
+DEFAULT_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "node_modules", "venv",
+    "__pycache__", ".productops_cache", "site-packages",
+)
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder upwards with a pyproject.toml that has [tool.productops], else a git root, else start."""
+    start = (start or Path.cwd()).resolve()
+    fallback: Path | None = None
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "[tool.productops" in pyproject.read_text(encoding="utf-8", errors="replace"):
+                    return folder
+            except OSError:
+                pass
+            fallback = fallback or folder
+        if (folder / ".git").exists():
+            return fallback or folder
+    return fallback or start
+
+
+def load_config(root: Path, config_path: Path | None = None) -> Config:
+    path = config_path or root / "pyproject.toml"
+    if not path.is_file():
+        if config_path is not None:
+            raise UserError(Problem(Location(str(path)), "config file does not exist"))
+        return Config(root=str(root))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(Problem(Location(str(path)), f"cannot read config: {exc}")) from None
+    return parse_config(text, path=_display(path), root=str(root))
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def rule_file_paths(root: Path, registry: Sequence[str], required: bool = True) -> list[Path]:
+    """Every YAML rule file under the configured registry entries (files or folders)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for entry in registry:
+        path = root / entry
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file()))
+        elif required:
+            problems.append(Problem(Location(_display(path)), "rule file or folder does not exist (see `registry` in [tool.productops])"))
+    if problems:
+        raise UserError(problems)
+    return found
+
+
+def read_rule_files(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+    """(display path, text) for each rule file; unreadable files are reported all at once."""
+    out: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for p in paths:
+        path = Path(p)
+        try:
+            out.append((_display(path), path.read_text(encoding="utf-8")))
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(Location(_display(path)), f"not valid UTF-8: {exc.reason}"))
+        except OSError as exc:
+            problems.append(Problem(Location(_display(path)), f"cannot read: {exc.strerror or exc}"))
+    if problems:
+        raise UserError(problems)
+    return out
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def read_rule_files_at(spec: str, root: Path, registry: Sequence[str]) -> list[tuple[str, str]]:
+    """Rule files from a path (file or folder) or, when no such path exists, from a git revision."""
+    path = Path(spec)
+    if path.exists():
+        return read_rule_files(rule_file_paths(Path("."), [spec]))
+    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", spec, "--", *registry)
+    if listing is None:
+        raise UserError(Problem(Location(spec), "neither a path nor a git revision"))
+    out = []
+    for name in sorted(n for n in listing.decode().split("\0") if n.endswith(RULE_SUFFIXES)):
+        blob = _git(root, "show", f"{spec}:{name}")
+        if blob is not None:
+            out.append((f"{spec}:{name}", blob.decode("utf-8", "replace")))
+    return out
+
+
+class FileProvider:
+    """Python files of the project under ``root``, honouring .gitignore and configured excludes."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        import pathspec
+
+        self.root = root
+        self.config = config
+        self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
+        self._paths: list[str] | None = None
+
+    def paths(self) -> list[str]:
+        if self._paths is None:
+            listed = self._git_paths() if self.config.respect_gitignore else None
+            if listed is None:
+                listed = self._walk()
+            self._paths = sorted(p for p in listed if p.endswith(".py") and not self._exclude.match_file(p))
+        return self._paths
+
+    def _git_paths(self) -> list[str] | None:
+        out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py")
+        if out is None:
+            return None
+        # ls-files lists deleted-but-tracked files too; keep what exists.
+        names = [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
+        return [n for n in names if (self.root / n).is_file()]
+
+    def _walk(self) -> list[str]:
+        import pathspec
+
+        found: list[str] = []
+        ignores: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            rel = "" if rel == "." else rel + "/"
+            ignore_file = Path(folder) / ".gitignore"
+            if self.config.respect_gitignore and ignore_file.is_file():
+                try:
+                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                    ignores.append((rel, pathspec.GitIgnoreSpec.from_lines(lines)))
+                except OSError:
+                    pass
+            active = [(base, spec) for base, spec in ignores if rel.startswith(base)]
+
+            def ignored(name: str, is_dir: bool) -> bool:
+                full = rel + name + ("/" if is_dir else "")
+                if self._exclude.match_file(full):
+                    return True
+                return any(spec.match_file(full[len(base):]) for base, spec in active)
+
+            dirs[:] = sorted(d for d in dirs if not ignored(d, True))
+            found.extend(rel + f for f in files if f.endswith(".py") and not ignored(f, False))
+        return found
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return (self.root / path).read_bytes()
+        except OSError:
+            return None
+
+    def targets(self, requested: Sequence[str]) -> list[str]:
+        """Project-relative Python files under the requested paths (explicit files always count)."""
+        if not requested:
+            return self.paths()
+        known = self.paths()
+        out: set[str] = set()
+        for item in requested:
+            full = Path(item).resolve()
+            try:
+                rel = full.relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                raise UserError(Problem(Location(item), f"is outside the project root `{self.root}`")) from None
+            if full.is_file():
+                out.add(rel)
+            elif full.is_dir():
+                prefix = "" if rel == "." else rel + "/"
+                out.update(p for p in known if p.startswith(prefix))
+            else:
+                raise UserError(Problem(Location(item), "no such file or folder"))
+        if self._paths is not None:
+            # Explicit files outside discovery (ignored, or not .py) still resolve cross-module.
+            self._paths = sorted(set(self._paths) | {p for p in out if p.endswith(".py")})
+        return sorted(out)
+
+
+class FileCache:
+    """Summaries on disk, one file per key; writes are atomic so concurrent runs can share the folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ready = False
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> object | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a truncated or foreign entry: recompute it
+            return None
+
+    def put(self, key: str, value: object) -> None:
+        try:
+            if not self._ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                marker = self.folder / ".gitignore"
+                if not marker.exists():
+                    marker.write_text("# Created by productops-lint.\n*\n")
+                self._ready = True
+            target = self._path(key)
+            target.parent.mkdir(exist_ok=True)
+            write_bytes_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ChangedOnDisk(Exception):
+    """The file changed since it was read; the fix was not written."""
+
+
+def write_source_if_unchanged(path: Path, text: str, expected: str) -> None:
+    """Write Python ``text`` atomically, in the file's own encoding, unless it no longer reads as ``expected``."""
+    import io
+    import tokenize
+
+    from .engine import decode_source
+
+    current = path.read_bytes()
+    try:
+        unchanged = decode_source(current) == expected
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        unchanged = False
+    if not unchanged:
+        raise ChangedOnDisk(str(path))
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(current).readline)
+    data = text.encode(encoding)
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    write_bytes_atomic(path, data)
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, text.encode("utf-8"))

@@ -1,0 +1,50 @@
+"""The `calls` inventory: every tracking call as JSON (documented shape) or text."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from .types import TrackingCall
+
+
+def _display_path(root: Path, path: str) -> str:
+    """Paths relative to the current directory, as people and editors expect."""
+    try:
+        return os.path.relpath(root / path).replace(os.sep, "/")
+    except ValueError:
+        return path
+
+
+def call_record(call: TrackingCall, root: Path) -> dict[str, Any]:
+    return {
+        "path": _display_path(root, call.path),
+        "line": call.line,
+        "column": call.column,
+        "sdk": call.sdk,
+        "event": call.event,
+        "dynamic": call.event_kind == "dynamic",
+        "event_kind": call.event_kind,
+        "event_expr": call.event_expr,
+        "event_parts": list(call.event_parts),
+        "properties": call.property_keys,
+        "partial": call.partial,
+        "via": list(call.via),
+    }
+
+
+def calls_as_json(calls: Sequence[TrackingCall], root: Path) -> str:
+    return json.dumps([call_record(c, root) for c in calls], indent=2)
+
+
+def calls_as_text(calls: Sequence[TrackingCall], root: Path) -> str:
+    lines = []
+    for c in calls:
+        name = f"`{c.event}`" if c.event is not None else f"<{c.event_kind}: {c.event_expr or '?'}>"
+        props = "?" if c.properties is None else ", ".join(c.property_keys or []) + (", ..." if c.partial else "")
+        via = f"  via {' -> '.join(c.via)}" if c.via else ""
+        lines.append(f"{_display_path(root, c.path)}:{c.line}:{c.column}: {c.sdk} {name} {{{props}}}{via}")
+    lines.append(f"{len(calls)} tracking call{'s' if len(calls) != 1 else ''}")
+    return "\n".join(lines)

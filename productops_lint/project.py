@@ -1,0 +1,229 @@
+"""One analysis run over a project: read through the provider, pre-filter, summarize (in parallel, cached), resolve."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterable, Iterator, Sequence
+
+from . import __version__
+from .config import Config
+from .detect.calls import count_other_uses, module_calls
+from .detect.infer import declared_trackers, infer_wrappers
+from .detect.presets import Tracker, preset_trackers
+from .detect.resolve import Index, split_ref
+from .detect.summarize import module_name, summarize
+from .detect.values import ModuleSummary
+from .engine import MAX_FILE_BYTES, SourceProvider, SummaryCache, decode_source, file_diagnostic
+from .registry.model import Plan
+from .types import Diagnostic, TrackingCall
+
+# Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
+SUMMARY_FORMAT = 3
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_MIN_FILES = 16
+
+
+def _summarize_job(item: tuple[str, str, str]) -> ModuleSummary:
+    return summarize(*item)
+
+
+def needle_pattern(names: Iterable[str]) -> re.Pattern[bytes] | None:
+    names = sorted(set(names))
+    if not names:
+        return None
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+
+
+class Project:
+    """State of one run; the engine's public functions wrap it."""
+
+    def __init__(
+        self,
+        provider: SourceProvider,
+        config: Config,
+        plan: Plan,
+        *,
+        jobs: int = 1,
+        cache: SummaryCache | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.provider, self.config, self.plan = provider, config, plan
+        self.jobs, self.cache, self.progress = max(1, jobs), cache, progress
+        self.paths = sorted({p for p in provider.paths() if p.endswith(".py")})
+        self.files_total = len(self.paths)
+        self.files_parsed = 0
+        self.module_paths: dict[str, str] = {}
+        for path in self.paths:
+            self.module_paths.setdefault(module_name(path, config.src), path)
+        self._texts: dict[str, str | None] = {}
+        self._summaries: dict[str, ModuleSummary] = {}
+        self._problems: dict[str, tuple[str, int, int, str]] = {}
+        self._matched: set[str] = set()
+        self.index = Index(self._load_module, lambda name: name in self.module_paths)
+        presets = plan.presets if plan.presets is not None else config.presets
+        self.base: dict[str, Tracker] = {
+            **preset_trackers(presets),
+            **declared_trackers(config.wrappers),
+            **declared_trackers(plan.wrappers),
+        }
+        self.trackers: dict[str, Tracker] = dict(self.base)
+
+    # -- reading ---------------------------------------------------------------------------
+    def _bytes(self, path: str) -> bytes | None:
+        try:
+            return self.provider.read(path)
+        except OSError:
+            return None
+
+    def text(self, path: str) -> str | None:
+        if path in self._texts:
+            return self._texts[path]
+        data = self._bytes(path)
+        text: str | None = None
+        if data is None:
+            self._problems[path] = ("PO002", 1, 0, "File could not be read")
+        elif len(data) > MAX_FILE_BYTES:
+            self._problems[path] = ("PO003", 1, 0, f"File is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not analyzed")
+        else:
+            try:
+                text = decode_source(data)
+            except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+                reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+                self._problems[path] = ("PO002", 1, 0, f"File is not valid text in its declared encoding: {reason}")
+        self._texts[path] = text
+        return text
+
+    # -- summarizing -----------------------------------------------------------------------
+    def _cache_key(self, path: str, module: str, text: str) -> str:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+        digest.update(f"\0{module}\0{__version__}\0{SUMMARY_FORMAT}".encode())
+        return digest.hexdigest()
+
+    def _summarize_paths(self, paths: Iterable[str]) -> None:
+        todo: list[tuple[str, str, str, str]] = []
+        for path in paths:
+            if path in self._summaries:
+                continue
+            module = module_name(path, self.config.src)
+            text = self.text(path)
+            if text is None:
+                self._store(ModuleSummary(path, module, {}, {}, {}, (), {}, {}))
+                continue
+            key = self._cache_key(path, module, text)
+            cached = self.cache.get(key) if self.cache else None
+            if isinstance(cached, ModuleSummary) and cached.path == path:
+                self._store(cached)
+            else:
+                todo.append((path, module, text, key))
+        if not todo:
+            return
+        items = [(p, m, t) for p, m, t, _ in todo]
+        if self.jobs > 1 and len(items) >= _PARALLEL_MIN_FILES:
+            workers = min(self.jobs, os.cpu_count() or 1, len(items))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, len(items) // (workers * 8))
+                results = list(pool.map(_summarize_job, items, chunksize=chunk))
+        else:
+            results = [_summarize_job(item) for item in items]
+        for (path, module, text, key), summary in zip(todo, results):
+            self.files_parsed += 1
+            if self.cache is not None:
+                self.cache.put(key, summary)
+            self._store(summary)
+            if self.progress:
+                self.progress(self.files_parsed, len(todo))
+
+    def _store(self, summary: ModuleSummary) -> None:
+        self._summaries[summary.path] = summary
+        if summary.error is not None:
+            line, col, message = summary.error
+            self._problems[summary.path] = ("PO001", line, col, f"File could not be parsed: {message}")
+        self.index.add(summary)
+
+    def _load_module(self, module: str) -> ModuleSummary | None:
+        path = self.module_paths.get(module)
+        if path is None:
+            return None
+        self._summarize_paths([path])
+        return self._summaries.get(path)
+
+    # -- the pre-filter --------------------------------------------------------------------
+    def _needles(self) -> set[str]:
+        """Names a file must mention to contain a call to any tracker known so far."""
+        names = {split_ref(key)[-1].removesuffix("()") for key in self.trackers}
+        for summary in self.index.loaded():
+            for name in summary.symbols:
+                if self.index.canonical(f"{summary.module}.{name}") & self.trackers.keys():
+                    names.add(name)
+            for cls, info in summary.classes.items():
+                for attr in info.attrs:
+                    if self.index.canonical(f"{cls}().{attr}") & self.trackers.keys():
+                        names.add(attr)
+        return names
+
+    def _scan(self, paths: Sequence[str], names: set[str]) -> list[str]:
+        pattern = needle_pattern(names)
+        if pattern is None:
+            return []
+        hits = []
+        for path in paths:
+            text = self._texts.get(path)
+            data = text.encode("utf-8", "surrogatepass") if text is not None else self._bytes(path)
+            if data is not None and pattern.search(data):
+                hits.append(path)
+        return hits
+
+    def _infer(self) -> None:
+        if self.config.infer_wrappers:
+            self.trackers = infer_wrappers(self.base, self.index.loaded(), self.index)
+
+    def tracking_calls(self, targets: Sequence[str] | None, prefilter: bool = True) -> list[TrackingCall]:
+        if prefilter:
+            remaining = list(self.paths)
+            used: set[str] = set()
+            while True:
+                fresh = self._needles() - used
+                if not fresh:
+                    break
+                used |= fresh
+                hits = self._scan(remaining, fresh)
+                self._matched.update(hits)
+                self._summarize_paths(hits)
+                hit_set = set(hits)
+                remaining = [p for p in remaining if p not in hit_set]
+                self._infer()
+        else:
+            self._summarize_paths(self.paths)
+            self._infer()
+            self._matched.update(self._scan(self.paths, self._needles()))
+        wanted = set(targets) if targets is not None else None
+        calls: list[TrackingCall] = []
+        for summary in sorted(self.index.loaded(), key=lambda s: s.path):
+            if wanted is None or summary.path in wanted:
+                calls.extend(module_calls(summary, self.trackers, self.index))
+        self._load_constant_readers(calls)
+        calls = count_other_uses(calls, self.index.loaded())
+        return sorted(calls, key=lambda c: (c.path, c.span))
+
+    def _load_constant_readers(self, calls: Sequence[TrackingCall]) -> None:
+        """Read every file that mentions a constant used as an event name, to count its other uses."""
+        names = {c.origin.constant.rpartition(".")[2] for c in calls if c.origin and c.origin.constant}
+        unread = [p for p in self.paths if p not in self._summaries]
+        if names and unread:
+            self._summarize_paths(self._scan(unread, names))
+
+    # -- results ---------------------------------------------------------------------------
+    def file_diagnostics(self, targets: Sequence[str] | None) -> Iterator[Diagnostic]:
+        wanted = set(targets) if targets is not None else None
+        for path, (code, line, col, message) in sorted(self._problems.items()):
+            if path not in self._matched or (wanted is not None and path not in wanted):
+                continue
+            diagnostic = file_diagnostic(code, path, line, col, message, self.config)
+            if diagnostic is not None:
+                yield diagnostic
+
+    def wrapper_chains(self) -> dict[str, tuple[str, ...]]:
+        return {key: t.via for key, t in sorted(self.trackers.items()) if key not in self.base or t.via}

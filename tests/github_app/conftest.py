@@ -1,0 +1,78 @@
+"""Fixtures for the GitHub App: an App key, the stand-in GitHub API, settings, runtime and worker."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `standins` imports as a package
+
+from app_helpers import SECRET  # noqa: E402
+from standins.github_fake_repos import GitHubStandIn  # noqa: E402
+
+from github_app.context import Runtime  # noqa: E402
+from github_app.queue import Worker  # noqa: E402
+from github_app.settings import Settings  # noqa: E402
+
+APP_ID = 4242
+
+
+@pytest.fixture(scope="session")
+def app_key() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return private, public
+
+
+@pytest.fixture
+def standin(app_key: tuple[str, str]) -> Iterator[GitHubStandIn]:
+    server = GitHubStandIn(APP_ID, app_key[1]).start()
+    yield server
+    server.stop()
+    assert server.violations == [], "requests that break GitHub's API description:\n" + "\n".join(server.violations)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, standin: GitHubStandIn, app_key: tuple[str, str]) -> Settings:
+    return Settings(
+        app_id=APP_ID,
+        private_key=app_key[0],
+        webhook_secret=SECRET,
+        api_url=standin.url,
+        queue_path=str(tmp_path / "queue.sqlite3"),
+        job_lease_seconds=3.0,
+        max_attempts=3,
+        retry_delay_seconds=0.1,
+        write_interval_seconds=0.0,
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Runtime:
+    return Runtime(settings)
+
+
+@pytest.fixture
+def worker(runtime: Runtime) -> Iterator[Worker]:
+    """A real huey consumer (threads) on the same storage as the web side."""
+    running = Worker(runtime.queue, workers=2)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(runtime: Runtime):  # type: ignore[no-untyped-def]
+    from github_app import create_app
+
+    return create_app(runtime.settings, runtime).test_client()

@@ -1,0 +1,181 @@
+"""A stand-in GitHub REST API: real HTTP on 127.0.0.1, every request checked against GitHub's
+OpenAPI description, answers shaped by its examples, faults injectable."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import jwt
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+SPEC = Path(__file__).resolve().parent.parent / "data" / "github-openapi" / "trimmed.json"
+Handler = Callable[..., tuple[int, Any]]
+
+
+@dataclass
+class Fault:
+    """Answer matching requests with ``status`` (after ``delay`` seconds, or once ``hold`` is set)."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int | None = None
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    delay: float = 0.0
+    hold: threading.Event | None = None
+    # Set when a request reached the fault (so a test knows the job is mid-flight).
+    reached: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    status: int
+
+
+class StandInServer:
+    """Routing, validation, auth and faults; the GitHub behaviour lives in GitHubStandIn."""
+
+    def __init__(self, app_id: int, public_key: str) -> None:
+        self.app_id = app_id
+        self.public_key = public_key
+        self.spec = json.loads(SPEC.read_text())
+        self.routes: list[tuple[str, re.Pattern[str], str, Handler]] = []
+        self.violations: list[str] = []
+        self.calls: list[Call] = []
+        self.faults: list[Fault] = []
+        self.tokens: dict[str, tuple[int, float]] = {}
+        self.lock = threading.RLock()
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.spec["servers"] = [{"url": self.url}]
+        self.openapi = OpenAPI.from_dict(self.spec)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # lifecycle
+    def start(self) -> "StandInServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        for fault in self.faults:
+            if fault.hold is not None:
+                fault.hold.set()
+        self._server.shutdown()
+        self._thread.join()
+
+    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
+        if template not in self.spec["paths"] or method.lower() not in self.spec["paths"][template]:
+            raise AssertionError(f"{method} {template} is not an operation of the trimmed description")
+        pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+        def decorate(handler: Handler) -> Handler:
+            self.routes.append((method.upper(), pattern, template, handler))
+            return handler
+
+        return decorate
+
+    def fault(self, method: str, path: str, **kwargs: Any) -> Fault:
+        fault = Fault(method.upper(), re.compile(path), **kwargs)
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def example(self, method: str, template: str, status: int = 200) -> Any:
+        """A deep copy of the documented example answer of the operation."""
+        response = self.spec["paths"][template][method.lower()]["responses"][str(status)]
+        examples = response["content"]["application/json"]["examples"]
+        first = next(iter(examples.values()))
+        if "$ref" in first:
+            first = self.spec["components"]["examples"][first["$ref"].rsplit("/", 1)[1]]
+        return copy.deepcopy(first["value"])
+
+    def issue_token(self, installation_id: int, ttl: float) -> tuple[str, float]:
+        token = f"ghs_{installation_id}_{len(self.tokens)}_{time.time_ns()}"
+        expires = time.time() + ttl
+        with self.lock:
+            self.tokens[token] = (installation_id, expires)
+        return token, expires
+
+    # request handling
+    def _violation(self, message: str) -> None:
+        with self.lock:
+            self.violations.append(message)
+
+    def _authorized(self, request: Request, template: str) -> bool:
+        kind, _, credential = (request.headers.get("Authorization") or "").partition(" ")
+        if template.startswith("/app"):
+            try:
+                claims = jwt.decode(credential, self.public_key, algorithms=["RS256"])
+            except jwt.PyJWTError as exc:
+                self._violation(f"{request.method} {request.path}: bad App JWT ({exc})")
+                return False
+            return kind == "Bearer" and str(claims.get("iss")) == str(self.app_id)
+        with self.lock:
+            known = self.tokens.get(credential)
+        return kind.lower() in ("token", "bearer") and known is not None and known[1] > time.time()
+
+    def _fault_for(self, request: Request) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.method == request.method and fault.path.search(request.path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        status, body, headers = self._handle(request)
+        try:
+            payload = request.get_json(silent=True)
+        except Exception:
+            payload = None
+        with self.lock:
+            self.calls.append(Call(request.method, request.path, dict(request.args), payload, status))
+        response = Response(
+            json.dumps(body) if body is not None else "", status=status,
+            headers=headers, content_type="application/json; charset=utf-8",
+        )
+        return response(environ, start_response)
+
+    def _handle(self, request: Request) -> tuple[int, Any, dict[str, str]]:
+        try:
+            self.openapi.validate_request(WerkzeugOpenAPIRequest(request))
+        except Exception as exc:  # any validation error is a contract break of the App
+            detail = "; ".join(str(e) for e in getattr(exc, "__cause__", None) and [exc.__cause__] or [])
+            self._violation(f"{request.method} {request.full_path.rstrip('?')}: {exc} {detail}".strip())
+            return 422, {"message": f"Invalid request: {exc}"}, {}
+        for method, pattern, template, handler in self.routes:
+            match = pattern.match(request.path)
+            if method == request.method and match:
+                break
+        else:
+            self._violation(f"{request.method} {request.path}: documented but not served by the stand-in")
+            return 404, {"message": "Not Found"}, {}
+        fault = self._fault_for(request)
+        if fault is not None:
+            fault.reached.set()
+            if fault.hold is not None:
+                fault.hold.wait(30)
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status is not None:
+                return fault.status, fault.body or {"message": "stand-in fault"}, fault.headers
+        if not self._authorized(request, template):
+            return 401, {"message": "Bad credentials"}, {}
+        status, body = handler(request, **match.groupdict())
+        return status, body, {}
