@@ -352,10 +352,20 @@ def _enum_module() -> str:
     return "\n".join(lines) + "\n"
 
 
+# Properties the generated calls send, declared on every planned event so that the checks'
+# findings are the planted off-plan names and not noise from an incomplete plan.
+PLAN_PROPERTIES = {
+    "order_id": "string", "revenue": "number", "source": "string", "plan": "string", "query": "string",
+    "product_id": "string", "currency": "string", "amount": "number", "sku": "string", "count": "integer",
+}
+
+
 def _plan_yaml() -> str:
     lines = ["# Tracking plan of the generated benchmark app.", "events:"]
     for event in PLAN_EVENTS:
-        lines += [f"  - name: {event}", f"    description: {event} in the generated app.", "    owner: growth"]
+        lines += [f"  - name: {event}", f"    description: {event} in the generated app.", "    owner: growth",
+                  "    properties:"]
+        lines += [f"      {name}: {{type: {kind}}}" for name, kind in PLAN_PROPERTIES.items()]
     return "\n".join(lines) + "\n"
 
 

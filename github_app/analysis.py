@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
+
+import pathspec
 
 from productops_lint.baseline import fingerprints
 from productops_lint.config import Config, parse_config
 from productops_lint.engine import Result, SourceProvider, analyze
+from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES
 from productops_lint.registry.diff import PlanDiff, diff_plans
 from productops_lint.registry.diff_render import render_diff_markdown
 from productops_lint.registry.loader import load_plan
 from productops_lint.registry.model import Plan
-from productops_lint.types import Diagnostic, Severity, TrackingCall, UserError
+from productops_lint.types import Diagnostic, Location, Problem, Severity, TrackingCall, UserError
 
-RULE_SUFFIXES = (".yml", ".yaml")
 CONFIG_FILE = "pyproject.toml"
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "SourceProvider",
     "UserError",
     "diff_markdown",
+    "excluded",
     "finding_fingerprints",
     "load_config",
     "load_rules",
@@ -42,18 +45,32 @@ def load_config(text: str | None) -> Config:
     return Config() if text is None else parse_config(text, CONFIG_FILE)
 
 
+def excluded(config: Config) -> Callable[[str], bool]:
+    """Whether a path is left out of the project, as the CLI's file discovery decides."""
+    spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
+    return spec.match_file
+
+
 def rule_file_paths(paths: Iterable[str], config: Config) -> list[str]:
-    """The rule files that ``config.registry`` names, among the repository's ``paths``: each entry is
-    a YAML file or a folder whose YAML files (at any depth) are rule files."""
+    """The rule files that ``config.registry`` names among the repository's ``paths``, found as the
+    CLI finds them on disk: each entry is a file, or a folder whose YAML files (at any depth) count."""
     every = sorted(paths)
     found: list[str] = []
+    problems: list[Problem] = []
     for entry in config.registry:
-        entry = posixpath.normpath(posixpath.join(config.root, entry)).lstrip("./") or "."
+        entry = posixpath.normpath(posixpath.join(config.root, entry))
+        prefix = "" if entry == "." else entry.rstrip("/") + "/"
         if entry in every:
             found.append(entry)
-            continue
-        prefix = "" if entry == "." else entry.rstrip("/") + "/"
-        found.extend(p for p in every if p.startswith(prefix) and p.endswith(RULE_SUFFIXES))
+        elif any(p.startswith(prefix) for p in every):
+            found.extend(p for p in every if p.startswith(prefix) and p.endswith(tuple(RULE_SUFFIXES)))
+        elif config.source is not None:
+            problems.append(Problem(Location(entry), "rule file or folder does not exist (see `registry` in [tool.productops])"))
+    if problems:
+        raise UserError(problems)
+    if not found:
+        where = config.registry[0] if config.registry else "."
+        raise UserError(Problem(Location(where), "no tracking plan found: add YAML rule files there or set `registry` in [tool.productops]"))
     return list(dict.fromkeys(found))
 
 

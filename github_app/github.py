@@ -138,7 +138,7 @@ class RepoClient:
         self.app = app
         self.installation_id = installation_id
         self.full_name = full_name
-        self._repo = app.client(installation_id).get_repo(full_name, lazy=True)
+        self._repo = app.client(installation_id).get_repo(full_name)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -36,14 +36,24 @@ class Evaluation:
         return {f.path: f.patch for f in self.changed}
 
 
-def _python_targets(changed: list[ChangedFile]) -> list[str]:
-    return [f.path for f in changed if f.path.endswith(".py") and f.status != "removed"]
+def _python_targets(changed: list[ChangedFile], head: TreeProvider) -> list[str]:
+    # Like the CLI's discovery: excluded files are not linted even when the PR touches them.
+    kept = set(head.paths())
+    return [f.path for f in changed if f.status != "removed" and f.path in kept]
 
 
-def _rules(provider: TreeProvider, config: Config) -> tuple[list[str], Plan]:
-    paths = analysis.rule_file_paths(provider.tree, config)
-    files = [(path, provider.text(path) or "") for path in paths]
-    return paths, analysis.load_rules(files)
+def _touches_rules(changed: list[ChangedFile], config: Config) -> bool:
+    entries = [e.rstrip("/") for e in config.registry]
+    for f in changed:
+        for path in filter(None, (f.path, f.previous_path)):
+            if any(path == e or (path.startswith(e + "/") and path.endswith((".yml", ".yaml"))) for e in entries):
+                return True
+    return False
+
+
+def _rules(provider: TreeProvider, config: Config) -> Plan:
+    files = [(path, provider.text(path) or "") for path in analysis.rule_file_paths(provider.tree, config)]
+    return analysis.load_rules(files)
 
 
 def _errors(exc: UserError, where: str) -> str:
@@ -72,19 +82,17 @@ def evaluate(
     pull request edits rule files, its own rules are also applied and the plan diff is shown.
     """
     base = TreeProvider(base_tree, blobs)
-    head = TreeProvider(head_tree, blobs)
-    targets = _python_targets(changed)
     try:
         config = analysis.load_config(base.text(analysis.CONFIG_FILE))
-        rule_paths, plan = _rules(base, config)
+        plan = _rules(base, config)
     except UserError as exc:
         return Evaluation(
             head_sha, NEUTRAL, "Configuration error on the base branch", changed,
             error=_errors(exc, "The base branch's configuration or rule files are invalid"),
         )
-    head_config_paths = set(analysis.rule_file_paths(head.tree, config))
-    changed_paths = {f.path for f in changed} | {f.previous_path for f in changed if f.previous_path}
-    rules_changed = bool(changed_paths & (set(rule_paths) | head_config_paths))
+    head = TreeProvider(head_tree, blobs, analysis.excluded(config))
+    targets = _python_targets(changed, head)
+    rules_changed = _touches_rules(changed, config)
     if not targets and not rules_changed:
         return Evaluation(head_sha, NEUTRAL, "No Python changes", changed)
 
@@ -110,7 +118,7 @@ def _apply_pr_rules(
     evaluation: Evaluation, head: TreeProvider, config: Config, base_plan: Plan, targets: list[str]
 ) -> None:
     try:
-        _, pr_plan = _rules(head, config)
+        pr_plan = _rules(head, config)
     except UserError as exc:
         evaluation.conclusion, evaluation.title = FAILURE, "This pull request's rule files are invalid"
         evaluation.error = _errors(exc, "The rule files of this pull request are invalid")

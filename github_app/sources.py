@@ -33,12 +33,13 @@ class TreeProvider:
     """The engine's SourceProvider over a commit (GitHub API or local git): other modules are read
     only when cross-module resolution asks for them."""
 
-    def __init__(self, tree: Mapping[str, str], blobs: BlobCache) -> None:
+    def __init__(self, tree: Mapping[str, str], blobs: BlobCache, excluded: Callable[[str], bool] | None = None) -> None:
         self.tree = dict(tree)
         self.blobs = blobs
+        self.excluded = excluded or (lambda path: False)
 
     def paths(self) -> Iterable[str]:
-        return [path for path in self.tree if path.endswith(".py")]
+        return sorted(path for path in self.tree if path.endswith(".py") and not self.excluded(path))
 
     def read(self, path: str) -> bytes | None:
         sha = self.tree.get(path)

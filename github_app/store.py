@@ -86,8 +86,8 @@ class SqliteStore(Store):
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
-        with self._tx() as db:
-            db.executescript(self._SCHEMA)
+        # executescript commits on its own, so it runs outside _tx.
+        self._conn().executescript(self._SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

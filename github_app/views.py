@@ -17,8 +17,8 @@ def _runtime() -> Runtime:
     return current_app.extensions["productops"]
 
 
-def _answer(status: int, **body: object) -> tuple[Response, int]:
-    return jsonify(body), status
+def _answer(code: int, **body: object) -> tuple[Response, int]:
+    return jsonify(body), code
 
 
 @bp.post("/webhook")

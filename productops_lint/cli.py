@@ -78,8 +78,32 @@ def _progress_callback() -> tuple[Callable[[int, int], None] | None, Callable[[]
     return update, stop
 
 
-def _codes(value: str | None) -> tuple[str, ...] | None:
-    return tuple(c.strip() for c in value.split(",") if c.strip()) if value else None
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+# Findings about a whole file (unparsable, undecodable, too large), reported by the engine itself.
+FILE_CODES = ("PO001", "PO002", "PO003")
+
+
+def _codes(value: str | None, option: str = "--select") -> tuple[str, ...] | None:
+    """Codes or prefixes from a comma-separated flag; one matching no check is a usage error."""
+    if value is None:
+        return None
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    if not codes:
+        raise click.BadParameter("expected comma-separated check codes, such as `PO101,PO2`", param_hint=option)
+    from .checks import all_checks
+
+    known = [*FILE_CODES, *all_checks()]
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            import difflib
+
+            close = difflib.get_close_matches(code, known, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise click.BadParameter(f"`{code}` matches no check{hint}", param_hint=option)
+    return codes
 
 
 def _workspace(ctx: click.Context, require_plan: bool = True, **overrides: Any):  # type: ignore[no-untyped-def]
@@ -157,22 +181,27 @@ def check(
     from .report import render
     from .run import apply_baseline, apply_fixes, baseline_path
 
-    ws = _workspace(ctx, select=_codes(select), ignore=_codes(ignore))
+    ws = _workspace(ctx, select=_codes(select), ignore=_codes(ignore, "--ignore"))
     result = _lint(ctx, ws, paths, jobs, no_cache)
     if show_diff or fix:
-        outcome = apply_fixes(ws, result, unsafe=unsafe_fixes, write=fix and not show_diff)
+        outcome = apply_fixes(
+            ws, result, unsafe=unsafe_fixes, write=fix and not show_diff, paths=paths, jobs=jobs, use_cache=not no_cache
+        )
+        for diagnostic, reason in outcome.fixes.skipped:
+            click.echo(f"warning: {diagnostic.path}:{diagnostic.line}: fix for {diagnostic.code} not applied: {reason}", err=True)
         if show_diff:
-            click.echo(outcome.plan.diff(result.sources), nl=False)
-            n = len(outcome.plan.applied)
-            click.echo(f"Would fix {n} problem{'s' if n != 1 else ''}", err=True)
-            ctx.exit(1 if outcome.plan.new_sources else 0)
+            click.echo(outcome.fixes.diff(), nl=False)
+            n = len(outcome.fixes.applied)
+            click.echo(f"Would fix {_plural(n, 'problem')}", err=True)
+            ctx.exit(1 if outcome.fixes.new_sources else 0)
         for path in outcome.changed_on_disk:
             click.echo(f"warning: {path} changed while it was being checked; not fixed", err=True)
-        for diagnostic, reason in outcome.plan.skipped:
-            click.echo(f"warning: {diagnostic.path}:{diagnostic.line}: fix for {diagnostic.code} not applied: {reason}", err=True)
+        for path, reason in outcome.unwritable:
+            click.echo(f"warning: {path} could not be written ({reason}); not fixed", err=True)
         if outcome.written:
-            n = len(outcome.plan.applied)
-            click.echo(f"Fixed {n} problem{'s' if n != 1 else ''} in {len(outcome.written)} file{'s' if len(outcome.written) != 1 else ''}", err=True)
+            n = len(outcome.fixed)
+            click.echo(f"Fixed {_plural(n, 'problem')} in {_plural(len(outcome.written), 'file')}", err=True)
+        if outcome.fixes.new_sources:
             result = _lint(ctx, ws, paths, jobs, no_cache)
     chosen = None if no_baseline else baseline_path(ws, baseline_file)
     diagnostics, hidden = apply_baseline(ws, result, chosen)
@@ -213,7 +242,7 @@ def baseline(
     """Record today's findings so later runs report only new ones (warn-first adoption)."""
     from .run import baseline_path, write_baseline
 
-    ws = _workspace(ctx, select=_codes(select), ignore=_codes(ignore))
+    ws = _workspace(ctx, select=_codes(select), ignore=_codes(ignore, "--ignore"))
     result = _lint(ctx, ws, paths, jobs, no_cache)
     target = baseline_path(ws, baseline_file) or ws.root / ".productops-baseline.json"
     write_baseline(result, target)
@@ -233,14 +262,18 @@ def rule(code: str | None, show_all: bool) -> None:
 
     checks = all_checks()
     if show_all or not code:
+        width = max((len(cls.name) for cls in checks.values()), default=0)
         for c, cls in checks.items():
-            click.echo(f"{c}  {cls.name:<28} {cls.summary()}")
+            click.echo(f"{c}  {cls.name:<{width}}  {cls.summary()}")
         return
-    cls = checks.get(code.upper())
+    by_name = {cls.name: cls for cls in checks.values()}
+    cls = checks.get(code.upper()) or by_name.get(code.lower())
     if cls is None:
         import difflib
 
-        close = difflib.get_close_matches(code.upper(), list(checks), n=1)
+        close = difflib.get_close_matches(code.upper(), list(checks), n=1) or difflib.get_close_matches(
+            code.lower(), list(by_name), n=1
+        )
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise click.UsageError(f"unknown check `{code}`{hint}; `productops-lint rule --all` lists them")
     click.echo(render_rule_page(cls))

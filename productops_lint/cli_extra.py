@@ -78,7 +78,7 @@ def init(ctx: click.Context, from_code: bool, output: str | None, force: bool) -
 
     ws = _ws(ctx, require_plan=False)
     result = lint(ws)
-    imported = import_plan(calls_as_json(result.calls, ws.root), "calls", "code")
+    imported = import_plan(calls_as_json(result.calls, ws.root, values=True), "calls", "code")
     registry_dir = ws.root / (ws.config.registry[0] if ws.config.registry else "rules")
     target = Path(output) if output else (registry_dir if registry_dir.suffix == "" else registry_dir.parent) / "from-code.yaml"
     if target.exists() and not force:
@@ -116,11 +116,13 @@ def debug(ctx: click.Context, wrappers: bool) -> None:
     declared = [w.qualname for w in (*cfg.wrappers, *ws.plan.wrappers)]
     click.echo(f"declared wrappers: {', '.join(declared) or '(none)'}")
     click.echo("checks:")
-    for code, cls in all_checks().items():
+    checks = all_checks()
+    width = max((len(cls.name) for cls in checks.values()), default=0)
+    for code, cls in checks.items():
         enabled, why = is_enabled(cfg, code)
         level = severity_for(cfg, code, cls.default_severity).value
         state = f"on  ({why}; {level})" if enabled else f"off ({why})"
-        click.echo(f"  {code} {cls.name:<28} {state}")
+        click.echo(f"  {code} {cls.name:<{width}}  {state}")
     if wrappers:
         from .run import lint
 

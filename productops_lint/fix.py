@@ -1,24 +1,50 @@
-"""Apply diagnostics' fixes: pick non-conflicting edits, verify the result re-parses, write atomically."""
+"""Apply diagnostics' fixes: pick non-conflicting edits, verify the result re-parses and still encodes."""
 
 from __future__ import annotations
 
 import difflib
+import io
+import re
+import tokenize
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 import libcst as cst
 
 from .types import Diagnostic, Edit
+
+if TYPE_CHECKING:
+    from .engine import Result
+
+# Fixing can uncover or unblock further fixes (one skipped for overlapping another); stop at a
+# fixed point, or after this many passes in case two fixes undo each other.
+MAX_FIX_PASSES = 10
+
+# The parser ends lines only at these; str.splitlines also splits at form feeds, U+2028 and more,
+# which would put edits on the wrong line of a file that contains one.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class EditConflict(ValueError):
     """Two edits overlap."""
 
 
+def split_lines(source: str) -> list[str]:
+    """Lines of ``source`` with their endings, split as the Python parser counts them."""
+    lines: list[str] = []
+    start = 0
+    for match in _LINE_END.finditer(source):
+        lines.append(source[start : match.end()])
+        start = match.end()
+    if start < len(source):
+        lines.append(source[start:])
+    return lines
+
+
 def _offsets(source: str) -> list[int]:
     """Offset of the start of each line (1-based line n starts at offsets[n - 1])."""
     starts = [0]
-    for line in source.splitlines(keepends=True):
+    for line in split_lines(source):
         starts.append(starts[-1] + len(line))
     return starts
 
@@ -44,6 +70,16 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     return out
 
 
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of one file, marking a last line without a newline as `patch` expects."""
+    out = []
+    for line in difflib.unified_diff(split_lines(before), split_lines(after), f"a/{path}", f"b/{path}"):
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
 @dataclass
 class FixPlan:
     """Which fixes apply, the new text of each touched file, and what was left out and why."""
@@ -53,15 +89,9 @@ class FixPlan:
     skipped: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
     def diff(self, old_sources: Mapping[str, str]) -> str:
-        chunks = []
-        for path in sorted(self.new_sources):
-            before, after = old_sources.get(path, ""), self.new_sources[path]
-            chunks.extend(
-                difflib.unified_diff(
-                    before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-                )
-            )
-        return "".join(chunks)
+        return "".join(
+            unified_diff(path, old_sources.get(path, ""), self.new_sources[path]) for path in sorted(self.new_sources)
+        )
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -72,42 +102,163 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a0 < b1 and b0 < a1
 
 
+def declared_encoding(text: str) -> str:
+    """The encoding a file's coding cookie declares (UTF-8 without one), as the parser reads it."""
+    head = "".join(split_lines(text)[:2]).encode("utf-8", "surrogatepass")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
+    except SyntaxError:
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _problem(path: str, text: str) -> str | None:
+    """Why ``text`` cannot be written as the new content of ``path``, or None when it can."""
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return f"the fixed `{path}` would not parse"
+    except RecursionError:
+        return f"the fixed `{path}` is too deeply nested to verify"
+    encoding = declared_encoding(text)
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return f"the new text cannot be written in the encoding of `{path}` ({encoding})"
+    return None
+
+
 def plan_fixes(
     diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], unsafe: bool = False
 ) -> FixPlan:
-    """Choose fixes in order, skipping conflicting ones; every changed file must still parse."""
+    """Choose fixes in order, skipping conflicting ones; every changed file must still parse and encode.
+
+    When a file's fixes together break it, they are tried one at a time and only the culprits are
+    dropped. A fix that spans several files applies in all of them or in none.
+    """
     result = FixPlan()
-    chosen: list[Edit] = []
-    by_path: dict[str, list[Diagnostic]] = {}
+    chosen: list[Diagnostic] = []
+    chosen_edits: list[Edit] = []
     for d in diagnostics:
-        if d.fix is None:
+        if d.fix is None or not d.fix.edits:
             continue
         if d.fix.applicability == "unsafe" and not unsafe:
             continue
         if any(e.path not in sources for e in d.fix.edits):
             result.skipped.append((d, "the file to edit was not read"))
             continue
-        if any(_overlaps(e, c) for e in d.fix.edits for c in chosen):
+        if any(_overlaps(e, c) for e in d.fix.edits for c in chosen_edits):
             result.skipped.append((d, "overlaps another fix; run again"))
             continue
-        chosen.extend(d.fix.edits)
-        for path in {e.path for e in d.fix.edits}:
-            by_path.setdefault(path, []).append(d)
-    for path, fixed in sorted(by_path.items()):
-        edits = [e for e in chosen if e.path == path]
-        new = apply_edits(sources[path], edits)
-        try:
-            cst.parse_module(new)
-        except cst.ParserSyntaxError:
-            result.skipped.extend((d, f"the fixed `{path}` would not parse") for d in fixed)
-            continue
-        if new != sources[path]:
-            result.new_sources[path] = new
-        result.applied.extend(d for d in fixed if d not in result.applied)
-    # A fix that spans files applies only if all its files survived.
-    result.applied = [d for d in result.applied if all(e.path in result.new_sources or _noop(e, sources) for e in d.fix.edits)]  # type: ignore[union-attr]
+        chosen.append(d)
+        chosen_edits.extend(d.fix.edits)
+
+    rejected: dict[int, str] = {}
+    while True:
+        new_sources, newly = _apply_per_file(chosen, rejected, sources)
+        if not newly:
+            break
+        # Dropping a fix everywhere may change another file's outcome: go round again.
+        rejected.update(newly)
+    for index, d in enumerate(chosen):
+        if index in rejected:
+            result.skipped.append((d, rejected[index]))
+        else:
+            result.applied.append(d)
+    result.new_sources = {p: t for p, t in sorted(new_sources.items()) if t != sources[p]}
     return result
 
 
-def _noop(edit: Edit, sources: Mapping[str, str]) -> bool:
-    return apply_edits(sources[edit.path], [edit]) == sources[edit.path]
+def _apply_per_file(
+    chosen: Sequence[Diagnostic], rejected: Mapping[int, str], sources: Mapping[str, str]
+) -> tuple[dict[str, str], dict[int, str]]:
+    """New text per file from the fixes not rejected, and the fixes newly found to break a file."""
+    by_path: dict[str, list[int]] = {}
+    for index, d in enumerate(chosen):
+        if index not in rejected:
+            for path in dict.fromkeys(e.path for e in d.fix.edits):  # type: ignore[union-attr]
+                by_path.setdefault(path, []).append(index)
+    new_sources: dict[str, str] = {}
+    newly: dict[int, str] = {}
+
+    def edits(index: int, path: str) -> list[Edit]:
+        return [e for e in chosen[index].fix.edits if e.path == path]  # type: ignore[union-attr]
+
+    for path, indices in sorted(by_path.items()):
+        original = sources[path]
+        text = apply_edits(original, [e for i in indices for e in edits(i, path)])
+        if _problem(path, text) is None:
+            new_sources[path] = text
+            continue
+        kept: list[Edit] = []
+        text = original
+        for i in indices:
+            trial = apply_edits(original, kept + edits(i, path))
+            reason = _problem(path, trial)
+            if reason is None:
+                kept.extend(edits(i, path))
+                text = trial
+            else:
+                newly[i] = reason
+        new_sources[path] = text
+    return new_sources, newly
+
+
+@dataclass
+class FixRun:
+    """Fixes applied pass after pass: each changed file's text before and after, and what was left out."""
+
+    originals: dict[str, str] = field(default_factory=dict)
+    new_sources: dict[str, str] = field(default_factory=dict)
+    applied: list[Diagnostic] = field(default_factory=list)
+    # Fixes left out in the last pass, with the reason.
+    skipped: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    passes: int = 0
+
+    def diff(self) -> str:
+        return "".join(unified_diff(p, self.originals[p], self.new_sources[p]) for p in sorted(self.new_sources))
+
+
+def fix_until_stable(
+    result: "Result",
+    reanalyze: Callable[[Mapping[str, str]], "Result"],
+    unsafe: bool = False,
+    max_passes: int = MAX_FIX_PASSES,
+) -> FixRun:
+    """Apply ``result``'s fixes, re-analyze the fixed text (``reanalyze(new texts by path)``), repeat.
+
+    Stops when a pass changes nothing, so one run leaves nothing for the next, or after
+    ``max_passes``.
+    """
+    run = FixRun()
+    current: dict[str, str] = {}
+    while True:
+        plan = plan_fixes(result.diagnostics, result.sources, unsafe=unsafe)
+        run.passes += 1
+        run.skipped = plan.skipped
+        if not plan.new_sources:
+            break
+        run.applied.extend(plan.applied)
+        for path, text in plan.new_sources.items():
+            run.originals.setdefault(path, result.sources[path])
+            current[path] = text
+        if run.passes >= max_passes:
+            break
+        result = reanalyze(dict(current))
+    run.new_sources = {p: t for p, t in sorted(current.items()) if t != run.originals[p]}
+    run.originals = {p: run.originals[p] for p in run.new_sources}
+    return run
+
+
+__all__ = [
+    "MAX_FIX_PASSES",
+    "EditConflict",
+    "FixPlan",
+    "FixRun",
+    "apply_edits",
+    "declared_encoding",
+    "fix_until_stable",
+    "plan_fixes",
+    "split_lines",
+    "unified_diff",
+]

@@ -11,21 +11,19 @@ from typing import Sequence
 
 import click
 
-from . import files as project_files
-from .registry.loader import check_rule_files, load_plan
 from .registry.model import TicketRules
 from .tickets import check_message, compile_rules
-from .types import Problem, Severity, UserError
+from .types import UserError
 
-# Codes whose outcome depends on the tracking plan: events, conventions, properties, lifecycle.
+# Codes whose outcome the tracking plan decides: event names, conventions, properties, lifecycle.
 # The registry hook re-checks the whole repository for these only, so a rule-file commit is not
-# blocked by detection findings (PO103 dynamic, PO104 unresolved) that no plan change can cause.
+# blocked by detection findings (PO0xx files, PO103 dynamic, PO104 unresolved) no plan change causes.
 PLAN_CODES = ("PO101", "PO102", "PO2", "PO3")
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py",)
 
 
 def _run_cli(args: Sequence[str]) -> int:
-    """Run the ``productops-lint`` click group in-process and return its exit code."""
+    """Run the ``productops-lint`` click group in-process and return its exit status."""
     from .cli import main as cli
 
     try:
@@ -39,6 +37,7 @@ def _run_cli(args: Sequence[str]) -> int:
         click.echo("Aborted!", err=True)
         return 1
     except SystemExit as exc:
+        # Some commands (`registry check`) exit directly.
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return result if isinstance(result, int) else 0
 
@@ -47,28 +46,54 @@ def _python_files(filenames: Sequence[str]) -> list[str]:
     return [f for f in filenames if f.endswith(PYTHON_SUFFIXES)]
 
 
-def _files_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("filenames", nargs="*", help="Changed files, as pre-commit passes them.")
-    return parser
+def _split_check_args(argv: Sequence[str] | None) -> tuple[list[str], list[str], list[str]]:
+    """Split hook arguments into group options (``--config``), ``check`` options, and file names.
+
+    pre-commit puts the config's ``args:`` before the file names; which of them take a value is
+    read from the ``check`` command itself, so ``--format json`` never makes `json` a file name.
+    """
+    from .cli import check
+
+    takes_value = {name for p in check.params if isinstance(p, click.Option) and not p.is_flag for name in p.opts}
+    args = list(sys.argv[1:] if argv is None else argv)
+    group: list[str] = []
+    options: list[str] = []
+    filenames: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            filenames.extend(args[index + 1 :])
+            break
+        if name == "--config":
+            consumed = 1 if "=" in arg else 2
+            group.extend(args[index : index + consumed])
+        elif arg.startswith("-") and arg != "-":
+            consumed = 2 if name in takes_value and "=" not in arg else 1
+            options.extend(args[index : index + consumed])
+        else:
+            consumed = 1
+            filenames.append(arg)
+        index += consumed
+    return group, options, filenames
 
 
 def lint_main(argv: Sequence[str] | None = None) -> int:
-    """pre-commit ``productops-lint``: check the changed Python files against the tracking plan."""
-    parser = _files_parser("productops-lint-hook", "Check the given Python files' tracking calls.")
-    args, extra = parser.parse_known_args(argv)
-    files = _python_files(args.filenames)
+    """``productops-lint``: check the changed Python files; options are those of ``check``."""
+    group, options, filenames = _split_check_args(argv)
+    files = _python_files(filenames)
     if not files:
         # `check` with no paths means the whole project; a hook with nothing staged checks nothing.
         return 0
-    return _run_cli(["check", *extra, "--", *files])
+    return _run_cli([*group, "check", *options, "--", *files])
 
 
 def _snapshot(paths: Sequence[str]) -> dict[str, str]:
-    """Content hash of each path (and of files git sees as modified), to tell whether a fix wrote anything."""
+    """Content hash of each path and of every file git sees as modified, to tell whether a fix wrote."""
     candidates = set(paths)
-    if (out := _git("ls-files", "--modified")) is not None:
-        candidates |= set(out.splitlines())
+    # A fix may rename a constant in a file that was not passed in.
+    candidates.update((_git("ls-files", "--modified") or "").splitlines())
     digests: dict[str, str] = {}
     for path in sorted(candidates):
         try:
@@ -79,55 +104,58 @@ def _snapshot(paths: Sequence[str]) -> dict[str, str]:
 
 
 def fix_main(argv: Sequence[str] | None = None) -> int:
-    """pre-commit ``productops-fix``: apply safe fixes; exit 1 when a file changed or findings remain."""
-    parser = _files_parser("productops-fix-hook", "Apply safe fixes to the given Python files.")
-    args, extra = parser.parse_known_args(argv)
-    files = _python_files(args.filenames)
+    """``productops-fix``: apply safe fixes; exit 1 when it changed a file or findings remain."""
+    group, options, filenames = _split_check_args(argv)
+    files = _python_files(filenames)
     if not files:
         return 0
     before = _snapshot(files)
-    status = _run_cli(["check", "--fix", *extra, "--", *files])
+    status = _run_cli([*group, "check", "--fix", *options, "--", *files])
     after = _snapshot(files)
     changed = sorted(p for p in after if after[p] != before.get(p))
     for path in changed:
-        click.echo(f"Fixed {path}")
+        click.echo(f"Rewrote {path}; review and stage it.")
     return 1 if changed else status
 
 
 def registry_main(argv: Sequence[str] | None = None) -> int:
-    """pre-commit ``productops-registry``: validate the rule files, then re-check all code against them."""
-    parser = _files_parser(
-        "productops-registry-hook",
-        "Validate the rule files and report code the plan no longer allows. "
-        "With filenames, run only when one of them is a rule file.",
-    )
-    args, extra = parser.parse_known_args(argv)
+    """``productops-registry``: validate the rule files, then re-check every Python file against them.
+
+    Given file names (the plain git hook passes the staged YAML files), it runs only when one of
+    them is a rule file; options are those of ``check``.
+    """
+    group, options, filenames = _split_check_args(argv)
+    config_path = group[-1].split("=", 1)[-1] if group else None
+    from . import files as project_files
+    from .checks import all_checks
+    from .config import is_enabled
+
     try:
-        root = project_files.find_root()
-        config = project_files.load_config(root)
-        paths = project_files.rule_file_paths(root, config.registry)
-        if args.filenames and not _any_rule_file(args.filenames, paths):
-            return 0
-        plan, problems = check_rule_files(project_files.read_rule_files(paths))
+        root = project_files.find_root(Path(config_path).resolve().parent if config_path else None)
+        config = project_files.load_config(root, Path(config_path).resolve() if config_path else None)
+        rule_files = project_files.rule_file_paths(root, config.registry, required=False)
     except UserError as exc:
-        _echo_problems(exc.problems)
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
         return 2
-    _echo_problems(problems)
-    if plan is None:
-        return 1
-    # pre-commit passes only changed files, so the lint hook never sees a call site the plan
-    # change broke elsewhere; this whole-repository pass is what catches it.
-    return _run_cli(["check", "--select", ",".join(PLAN_CODES), *extra, str(root)])
+    if filenames and not _any_rule_file(filenames, rule_files):
+        return 0
+    status = _run_cli([*group, "registry", "check"])
+    if status != 0:
+        return status
+    # The user's own selection still applies: only its plan-dependent part is re-checked.
+    codes = [code for code in all_checks() if code.startswith(PLAN_CODES) and is_enabled(config, code)[0]]
+    if not codes:
+        return 0
+    # pre-commit passes only changed files, so the lint hook never sees a call site that the plan
+    # change broke elsewhere; this whole-project pass is what catches it.
+    click.echo("Checking every Python file against the changed plan:")
+    return _run_cli([*group, "check", "--select", ",".join(codes), *options])
 
 
 def _any_rule_file(filenames: Sequence[str], rule_files: Sequence[Path]) -> bool:
     wanted = {p.resolve() for p in rule_files}
     return any(Path(f).resolve() in wanted for f in filenames)
-
-
-def _echo_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        click.echo(f"{problem} [{problem.severity.value}]" if problem.severity is not Severity.ERROR else str(problem))
 
 
 def _git(*args: str) -> str | None:
@@ -163,19 +191,19 @@ def _comment_char() -> str:
     return "#" if value == "auto" else value[:1]
 
 
-def _plan_ticket_rules() -> TicketRules:
-    root = project_files.find_root()
-    config = project_files.load_config(root)
-    rule_files = project_files.read_rule_files(project_files.rule_file_paths(root, config.registry))
-    return load_plan(rule_files).tickets
+def _plan_ticket_rules(config: str | None) -> TicketRules:
+    from .run import open_workspace
+
+    # No plan at all is fine here: the generic ticket pattern applies.
+    return open_workspace(config, require_plan=False).plan.tickets
 
 
 def ticket_main(argv: Sequence[str] | None = None) -> int:
-    """pre-commit ``productops-ticket`` (commit-msg): require a ticket key in the message or branch name."""
+    """``productops-ticket`` (commit-msg): require a ticket key in the message or the branch name."""
     parser = argparse.ArgumentParser(
-        prog="productops-ticket-hook",
-        description="Require a ticket key in the commit message, or in the branch name.",
+        prog="productops-ticket-hook", description="Require a ticket key in the commit message, or in the branch name."
     )
+    parser.add_argument("--config", help="pyproject.toml to use (default: found from the current folder).")
     parser.add_argument("message_file", help="The commit message file git passes to commit-msg hooks.")
     parser.add_argument(
         "--add-from-branch",
@@ -184,14 +212,14 @@ def ticket_main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--project-key", action="append", default=[], help="Accepted project key (repeatable); replaces the rule files' keys.")
     parser.add_argument("--pattern", help="Regular expression for a ticket reference; replaces the rule files' pattern.")
-    parser.add_argument("--escape-word", action="append", default=[], help="Word that exempts a commit, such as `[trivial]` (repeatable).")
+    parser.add_argument("--escape-word", action="append", default=[], help="Word that excuses a commit, such as `[trivial]` (repeatable).")
     args = parser.parse_args(argv)
 
     try:
         if args.project_key or args.pattern:
             rules = TicketRules(tuple(args.project_key), args.pattern, tuple(args.escape_word))
         else:
-            rules = _plan_ticket_rules()
+            rules = _plan_ticket_rules(args.config)
             if args.escape_word:
                 rules = TicketRules(rules.project_keys, rules.pattern, tuple(args.escape_word), rules.location)
         matcher = compile_rules(rules)
@@ -225,4 +253,3 @@ def ticket_main(argv: Sequence[str] | None = None) -> int:
     click.echo(f"productops-ticket: {verdict.reason}", err=True)
     click.echo(f"  Add the key to the message, or name the branch after the ticket{escape}.", err=True)
     return 1
-

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Sequence
 
-from .types import TrackingCall
+from .types import UNKNOWN, PropertyArg, TrackingCall
 
 
 def _display_path(root: Path, path: str) -> str:
@@ -18,7 +18,11 @@ def _display_path(root: Path, path: str) -> str:
         return path
 
 
-def call_record(call: TrackingCall, root: Path) -> dict[str, Any]:
+def call_record(call: TrackingCall, root: Path, values: bool = False) -> dict[str, Any]:
+    """One call as the documented JSON object; ``values`` gives each property as ``{key, value}``."""
+    properties: list[Any] | None = call.property_keys
+    if values and call.properties is not None:
+        properties = [_property(p) for p in call.properties]
     return {
         "path": _display_path(root, call.path),
         "line": call.line,
@@ -29,14 +33,29 @@ def call_record(call: TrackingCall, root: Path) -> dict[str, Any]:
         "event_kind": call.event_kind,
         "event_expr": call.event_expr,
         "event_parts": list(call.event_parts),
-        "properties": call.property_keys,
+        "properties": properties,
         "partial": call.partial,
         "via": list(call.via),
     }
 
 
-def calls_as_json(calls: Sequence[TrackingCall], root: Path) -> str:
-    return json.dumps([call_record(c, root) for c in calls], indent=2)
+def _property(prop: PropertyArg) -> dict[str, Any]:
+    """The key and, when statically known, a value of the same JSON type (the importer types from it)."""
+    out: dict[str, Any] = {"key": prop.key}
+    value = prop.value
+    if value is UNKNOWN or value is None:
+        return out
+    if isinstance(value, (bool, int, float, str)):
+        out["value"] = value
+    elif isinstance(value, list):
+        out["value"] = []
+    elif isinstance(value, dict):
+        out["value"] = {}
+    return out
+
+
+def calls_as_json(calls: Sequence[TrackingCall], root: Path, values: bool = False) -> str:
+    return json.dumps([call_record(c, root, values) for c in calls], indent=2)
 
 
 def calls_as_text(calls: Sequence[TrackingCall], root: Path) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from . import files
 from .config import Config
 from .engine import Result, analyze
-from .fix import FixPlan, plan_fixes
+from .fix import MAX_FIX_PASSES, FixRun, declared_encoding, fix_until_stable
 from .registry.model import Plan
 from .types import Diagnostic, Location, Problem, UserError
 
@@ -61,12 +61,14 @@ def lint(
     use_cache: bool = True,
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> Result:
+    """Analyze the project (or ``paths``); ``overrides`` stand in for the text of some files."""
     provider = ws.provider()
     targets = provider.targets(paths) if paths else None
     cache = files.FileCache(ws.root / ws.config.cache_dir) if use_cache else None
     return analyze(
-        provider,
+        _Overlay(provider, overrides) if overrides else provider,
         ws.config,
         ws.plan,
         targets,
@@ -77,9 +79,28 @@ def lint(
     )
 
 
+class _Overlay:
+    """The project's files as the provider reads them, except those given new text in memory."""
+
+    def __init__(self, base: files.FileProvider, texts: Mapping[str, str]) -> None:
+        self.base, self.texts = base, dict(texts)
+
+    def paths(self) -> list[str]:
+        return self.base.paths()
+
+    def read(self, path: str) -> bytes | None:
+        text = self.texts.get(path)
+        if text is None:
+            return self.base.read(path)
+        # Encoded as the file will be written, so its coding cookie still reads true.
+        return text.encode(declared_encoding(text))
+
+
 def baseline_path(ws: Workspace, override: str | None = None) -> Path | None:
-    chosen = override or ws.config.baseline
-    return (ws.root / chosen) if chosen else None
+    """The baseline file: ``override`` (a command-line path, relative to the current folder) or the config's."""
+    if override:
+        return Path(override).resolve()
+    return (ws.root / ws.config.baseline) if ws.config.baseline else None
 
 
 def apply_baseline(ws: Workspace, result: Result, path: Path | None) -> tuple[list[Diagnostic], int]:
@@ -103,22 +124,50 @@ def write_baseline(result: Result, path: Path) -> None:
 
 @dataclass
 class FixOutcome:
-    plan: FixPlan
-    written: list[str]
-    changed_on_disk: list[str]
+    """What fixing did (``fixes``) and which changed files were written, or why not."""
+
+    fixes: FixRun
+    written: list[str] = field(default_factory=list)
+    changed_on_disk: list[str] = field(default_factory=list)
+    unwritable: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> list[Diagnostic]:
+        """Applied fixes none of whose changed files failed to be written."""
+        failed = set(self.changed_on_disk) | {path for path, _ in self.unwritable}
+        return [d for d in self.fixes.applied if d.fix and not any(e.path in failed for e in d.fix.edits)]
 
 
-def apply_fixes(ws: Workspace, result: Result, unsafe: bool, write: bool) -> FixOutcome:
-    """Apply fixes; with ``write`` each file is replaced atomically unless it changed since it was read."""
-    fix_plan = plan_fixes(result.diagnostics, result.sources, unsafe=unsafe)
-    written: list[str] = []
-    changed: list[str] = []
-    if write:
-        for path, text in sorted(fix_plan.new_sources.items()):
-            target = ws.root / path
-            try:
-                files.write_source_if_unchanged(target, text, result.sources[path])
-                written.append(path)
-            except files.ChangedOnDisk:
-                changed.append(path)
-    return FixOutcome(fix_plan, written, changed)
+def apply_fixes(
+    ws: Workspace,
+    result: Result,
+    unsafe: bool,
+    write: bool,
+    paths: Sequence[str] = (),
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    max_passes: int = MAX_FIX_PASSES,
+) -> FixOutcome:
+    """Fix ``result``'s findings, re-analyzing the fixed text in memory until no fix is left.
+
+    With ``write``, each changed file is then replaced atomically, in its own encoding, unless it
+    changed on disk since it was read.
+    """
+
+    def reanalyze(texts: Mapping[str, str]) -> Result:
+        return lint(ws, paths, jobs=jobs, use_cache=use_cache, overrides=texts)
+
+    outcome = FixOutcome(fix_until_stable(result, reanalyze, unsafe=unsafe, max_passes=max_passes))
+    if not write:
+        return outcome
+    for path, text in outcome.fixes.new_sources.items():
+        try:
+            files.write_source_if_unchanged(ws.root / path, text, outcome.fixes.originals[path])
+            outcome.written.append(path)
+        except (files.ChangedOnDisk, FileNotFoundError):
+            outcome.changed_on_disk.append(path)
+        except (OSError, UnicodeEncodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            outcome.unwritable.append((path, reason))
+    return outcome

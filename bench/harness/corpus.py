@@ -41,6 +41,7 @@ class Corpus:
     description: str
     # Planted tracking calls and the off-plan names the peer rules should flag (generated tree only).
     calls: int | None = None
+    off_plan_calls: int | None = None
     peer_expected_findings: int | None = None
     tracking_files: tuple[str, ...] = ()
 
@@ -64,6 +65,8 @@ def _stamp_ok(root: Path, value: str) -> bool:
 def _product_files(root: Path, plan_yaml: str, pyproject: str) -> None:
     (root / "rules").mkdir(parents=True, exist_ok=True)
     (root / "rules/plan.yaml").write_text(plan_yaml)
+    # The corpora sit in a git-ignored folder of this repository; productops-lint must look anyway.
+    pyproject = pyproject.replace("[tool.productops]\n", "[tool.productops]\nrespect-gitignore = false\n")
     (root / "pyproject.toml").write_text(pyproject + FIXIT_TABLE)
     (root / ".semgrepignore").write_text(SEMGREPIGNORE)
 
@@ -127,6 +130,7 @@ def generated_corpus(modules: int, density: float, seed: int) -> Corpus:
             f"(seed {seed}; {sum(manifest['calls'].values())} planted calls)"
         ),
         calls=sum(manifest["calls"].values()),
+        off_plan_calls=sum(manifest["off_plan_calls"].values()),
         peer_expected_findings=manifest["peer_expected_findings"],
         tracking_files=tuple(manifest["tracking_files"]),
     )

@@ -32,10 +32,14 @@ def _get(data: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 
 def seconds(row: dict[str, Any] | None) -> float | None:
-    """The time a row stands for: its median, or for a subset run the whole-corpus estimate."""
+    """The time a row stands for: its fastest run, or for a subset run the whole-corpus estimate.
+
+    The fastest of N runs is the one least disturbed by whatever else the machine was doing;
+    medians are kept in the JSON.
+    """
     if row is None or row.get("failed"):
         return None
-    return row.get("estimated_full") or row["median"]
+    return row.get("estimated_full") or row["min"]
 
 
 def _fmt_s(value: float | None) -> str:
@@ -63,10 +67,11 @@ def corpus_table(data: dict[str, Any], group: str) -> list[str]:
         if row.get("failed"):
             shown = "failed"
         elif row.get("estimated_full"):
-            shown = f"{_fmt_s(t)} (est.; {_fmt_s(row['median'])} measured on {row['note']})"
+            shown = f"{_fmt_s(t)} (est.; {_fmt_s(row['min'])} measured on {row['note']})"
         ratio = _fmt_ratio(t / base) if (t is not None and base) else "—"
         findings = row.get("findings")
-        reported = "—" if findings is None else f"{findings} {row.get('unit', '')}".strip()
+        unit = "files" if row["tool"] == "ripgrep" else ""
+        reported = "—" if findings is None else f"{findings} {unit}".strip()
         mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
         lines.append(f"| {label} | {shown} | {ratio} | {mem} | {reported} |")
     return lines
@@ -75,7 +80,7 @@ def corpus_table(data: dict[str, Any], group: str) -> list[str]:
 def one_file_table(data: dict[str, Any]) -> list[str]:
     lines = ["| Run | Wall (s) | Peak RSS (MB) |", "| --- | ---: | ---: |"]
     for row in _rows(data, "one-file"):
-        shown = "failed" if row.get("failed") else _fmt_s(row["median"])
+        shown = "failed" if row.get("failed") else _fmt_s(row["min"])
         mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
         lines.append(f"| {row['label']} | {shown} | {mem} |")
     return lines
@@ -94,9 +99,9 @@ def markdown(data: dict[str, Any]) -> str:
     s = data["settings"]
     out = [
         f"Run of {data['generated']} ({data['mode']} mode), on {m['logical_cores']} cores ({m['cpu_model']}), "
-        f"{m['memory_gb']} GB, Python {m['python']}. Times are the median of {s['reps']} runs "
-        f"(Fixit: {s['fixit_reps']}); the ratio column is each run's time over productops-lint's cold time "
-        "(above 1× is slower).",
+        f"{m['memory_gb']} GB, Python {m['python']}; load average {data['load_before']} before, "
+        f"{data['load_after']} after. Times are the fastest of {s['reps']} runs (Fixit: {s['fixit_reps']}); "
+        "the ratio column is each run's time over productops-lint's cold time (above 1× is slower).",
         "",
         "Versions: " + ", ".join(f"{k} `{v}`" for k, v in m["versions"].items()) + ".",
         "",
@@ -107,9 +112,12 @@ def markdown(data: dict[str, Any]) -> str:
     for name, corpus in data["corpora"].items():
         out += ["", f"### `{name}`: {corpus['description']}", "",
                 f"{corpus['files']:,} Python files, {corpus['lines']:,} lines."]
-        if corpus.get("calls_found") is not None:
-            out[-1] += (f" productops-lint `calls` found {corpus['calls_found']} of the {corpus['calls']} planted calls;"
-                        f" the peer rules should report {corpus['peer_expected_findings']} off-plan literal names.")
+        if corpus.get("calls") is not None:
+            found = corpus.get("calls_found")
+            out[-1] += (f" Planted: {corpus['calls']} tracking calls (productops-lint `calls` lists "
+                        f"{'?' if found is None else found}), {corpus['off_plan_calls']} with an off-plan event name, "
+                        f"of which {corpus['peer_expected_findings']} are literals at `analytics.track` / "
+                        "`track_event` that the peer rules can see.")
         out += ["", *corpus_table(data, name)]
     if _rows(data, "one-file"):
         file = next((r["extra"].get("file") for r in _rows(data, "one-file") if r["extra"].get("file")), "?")

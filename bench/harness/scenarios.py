@@ -64,11 +64,11 @@ def count_semgrep(run: Run) -> int | None:
 
 
 def count_productops(run: Run) -> int | None:
-    """Diagnostics of ``check --format json``; falls back to counting ``path:line:col`` lines."""
+    """Diagnostics of ``check --format json``; None when the output is not that JSON."""
     try:
         data = json.loads(run.stdout)
     except ValueError:
-        return count_locations(run)
+        return None
     if isinstance(data, dict) and isinstance(data.get("diagnostics"), list):
         return len(data["diagnostics"])
     return len(data) if isinstance(data, list) else None

@@ -14,7 +14,7 @@ from .example_plan import EXAMPLE_PLAN_PATH, EXAMPLE_PLAN_YAML
 
 REGENERATE = "python -m productops_lint.checks.docs > docs/rules.md"
 
-_FIX_WORDS = {"safe": "safe", "unsafe": "unsafe", "sometimes": "safe or unsafe", None: "none"}
+_FIX_WORDS: dict[str | None, str] = {"safe": "safe", "unsafe": "unsafe", "sometimes": "safe or unsafe", None: "none"}
 
 
 def fix_label(cls: type[Check]) -> str:

@@ -120,8 +120,8 @@ class UndeclaredProperty(Check):
             _HEAD + 'analytics.track("user-1", "Checkout Started", {"cart_value": 19.9})\n',
         ),
         Invalid(
-            _HEAD + 'analytics.track("user-1", "Report Exported", dict(fromat="csv"))\n',
-            ("Property `fromat` is not declared for event `Report Exported`",),
+            _HEAD + 'analytics.track("user-1", "Report Exported", dict(formt="csv"))\n',
+            ("Property `formt` is not declared for event `Report Exported`",),
             _HEAD + 'analytics.track("user-1", "Report Exported", dict(format="csv"))\n',
         ),
         Invalid(

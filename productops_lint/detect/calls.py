@@ -5,11 +5,29 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from ..types import NameOrigin, PropertyArg, TrackingCall
-from .infer import extract, tracker_for
+from ..registry.model import ArgSpec
+from ..types import NameOrigin, PropertyArg, Span, TrackingCall
+from .decorators import forwards_returned
+from .infer import Extracted, extract, tracker_for
 from .presets import Tracker
 from .resolve import Index
-from .values import Concat, DictItem, DictVal, Lit, ModuleSummary, Param, Str, Template, Value, params_in, static_value
+from .values import (
+    Arg,
+    Concat,
+    DictItem,
+    DictVal,
+    FunctionInfo,
+    Lit,
+    ModuleSummary,
+    Param,
+    ReturnSite,
+    Str,
+    Template,
+    Unknown,
+    Value,
+    params_in,
+    static_value,
+)
 
 
 def resolve_event(
@@ -93,38 +111,85 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
     out: list[TrackingCall] = []
     for call in summary.calls:
         found = tracker_for(call, trackers, index)
-        if found is None:
-            continue
+        if found is None or found[1].shape == "returns":
+            continue  # applying a decorator by hand is not a send
         _, tracker = found
         ex = extract(tracker, call.args, index)
-        if call.function in trackers and (
+        if call.function in trackers and trackers[call.function].called and (
             isinstance(ex.outer, Param) or (ex.event is not None and params_in(index.value(ex.event)))
         ):
             continue  # the wrapper's own forwarding call: its call sites are reported instead
-        name, kind, parts, origin = resolve_event(ex.event, index)
-        if ex.derived:
-            origin = None
-        if name is not None:
-            name = tracker.affix[0] + name + tracker.affix[1]
-        props, partial = resolve_properties(ex.props, ex.has_props_arg, tracker, ex.kwargs, summary.path, index)
-        out.append(
-            TrackingCall(
-                path=summary.path,
-                span=call.span,
-                sdk=tracker.sdk,
-                event=name,
-                event_kind=kind,  # type: ignore[arg-type]
-                event_expr=ex.event_arg.source if ex.event_arg else "",
-                event_span=ex.event_arg.span if ex.event_arg else None,
-                event_parts=parts,
-                affix=tracker.affix,
-                origin=origin,
-                properties=props,
-                partial=partial,
-                via=tracker.via,
-            )
-        )
-    return out
+        if call.function and forwards_returned(call) and call.function.rpartition(".")[0] in trackers:
+            continue  # the decorator's own sending call: the decorated functions' returns are reported
+        out.append(_tracking_call(summary.path, call.span, tracker, ex, index))
+    for fn in summary.functions.values():
+        for tracker in _returning_decorators(fn, trackers, index):
+            for site in fn.returns:
+                ex = _from_return(tracker, site)
+                if ex is not None:
+                    out.append(_tracking_call(summary.path, site.span, tracker, ex, index))
+    return sorted(out, key=lambda c: c.span)
+
+
+def _returning_decorators(fn: FunctionInfo, trackers: dict[str, Tracker], index: Index) -> list[Tracker]:
+    found: list[Tracker] = []
+    for refs in fn.decorators:
+        for canon in sorted({c for r in refs for c in index.canonical(r)}):
+            tracker = trackers.get(canon)
+            if tracker is not None and tracker.shape == "returns":
+                found.append(tracker)
+                break
+    return found
+
+
+def _from_return(tracker: Tracker, site: ReturnSite) -> Extracted | None:
+    """The event and properties a decorated function hands its decorator at one ``return``."""
+    if not site.is_tuple and isinstance(site.args[0].value, Lit) and site.args[0].value.value is None:
+        return None  # `return None`: nothing is sent
+
+    def element(spec: ArgSpec) -> Arg | None:
+        if spec.position is None:
+            return None
+        return site.args[spec.position] if site.is_tuple and spec.position < len(site.args) else None
+
+    event_arg = site.args[0] if tracker.event.position is None and not site.is_tuple else element(tracker.event)
+    props_arg = element(tracker.properties)
+    if not site.is_tuple and tracker.event.position is not None:
+        # A returned variable (`return result`): unpacked by the decorator, so nothing is known.
+        return Extracted(None, None, None, Unknown("returned value"), True)
+    return Extracted(
+        event_arg,
+        event_arg.value if event_arg else None,
+        event_arg.value if event_arg else None,
+        props_arg.value if props_arg else None,
+        props_arg is not None,
+    )
+
+
+def _tracking_call(path: str, span: Span, tracker: Tracker, ex: Extracted, index: Index) -> TrackingCall:
+    name, kind, parts, origin = resolve_event(ex.event, index)
+    if ex.derived:
+        origin = None
+    if name is not None:
+        name = tracker.affix[0] + name + tracker.affix[1]
+    props, partial = resolve_properties(ex.props, ex.has_props_arg, tracker, ex.kwargs, path, index)
+    if tracker.opaque_properties or ex.opaque:
+        props, partial = None, False
+    return TrackingCall(
+        path=path,
+        span=span,
+        sdk=tracker.sdk,
+        event=name,
+        event_kind=kind,  # type: ignore[arg-type]
+        event_expr=ex.event_arg.source if ex.event_arg else "",
+        event_span=ex.event_arg.span if ex.event_arg else None,
+        event_parts=parts,
+        affix=tracker.affix,
+        origin=origin,
+        properties=props,
+        partial=partial,
+        via=tracker.via,
+    )
 
 
 def count_other_uses(calls: Iterable[TrackingCall], modules: Sequence[ModuleSummary]) -> list[TrackingCall]:

@@ -10,6 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
+from .tables import LocalTables
 from .values import (
     Arg,
     CallVal,
@@ -20,6 +21,8 @@ from .values import (
     Lit,
     Param,
     Ref,
+    Returned,
+    SelfClassName,
     Str,
     Template,
     Unknown,
@@ -29,48 +32,12 @@ from .values import (
 if TYPE_CHECKING:
     from .summarize import _Collector
 
+# Re-exported: the summarizer imports it from here.
+__all__ = ["ExprConverter", "LocalTables"]
+
 _MAX_DEPTH = 8
 _PERCENT_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa%]")
 _FORMAT_HOLE = re.compile(r"\{[^{}]*\}")
-_MUTATORS = m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("update")))
-
-
-class LocalTables(cst.CSTVisitor):
-    """First pass: what each assignment target is bound to, and keys added to dicts afterwards."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.assigned: dict[int, cst.BaseExpression] = {}
-        # (id of target-name node's binding statement scope is unknown here) -> keyed by name only,
-        # then filtered by scope at lookup time.
-        self.dict_additions: list[tuple[cst.Name, cst.BaseExpression | None, cst.BaseExpression, cst.CSTNode]] = []
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._record(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._record(node.target, node.value)
-
-    def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.assigned[id(target)] = value
-        elif m.matches(target, m.Subscript(value=m.Name(), slice=[m.SubscriptElement(m.Index())])):
-            sub = target  # props["key"] = value
-            key = sub.slice[0].slice.value  # type: ignore[union-attr, attr-defined]
-            self.dict_additions.append((sub.value, key, value, key))  # type: ignore[arg-type]
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, _MUTATORS):
-            name = node.func.value  # type: ignore[attr-defined]
-            for arg in node.args:
-                if arg.keyword is not None:
-                    self.dict_additions.append((name, None, arg.value, arg.keyword))
-                elif isinstance(arg.value, cst.Dict) and not arg.star:
-                    for el in arg.value.elements:
-                        if isinstance(el, cst.DictElement):
-                            self.dict_additions.append((name, el.key, el.value, el.key))
 
 
 class ExprConverter:
@@ -106,6 +73,12 @@ class ExprConverter:
                 if isinstance(left, Str):
                     return Template(_static_parts(_PERCENT_HOLE, left.value))
             return Unknown("arithmetic")
+        if m.matches(node, m.BooleanOperation(operator=m.Or())):
+            left = self.value(node.left, None, depth + 1)  # type: ignore[attr-defined]
+            right = self.value(node.right, None, depth + 1)  # type: ignore[attr-defined]
+            if isinstance(left, Param) and _empty_default(right):
+                return left  # `props or {}`: the parameter, defaulted
+            return Unknown("boolean expression")
         if isinstance(node, cst.Call):
             return self._call_value(node, depth)
         if isinstance(node, cst.Dict):
@@ -115,9 +88,31 @@ class ExprConverter:
         if isinstance(node, cst.Name):
             return self._name_value(node, depth)
         if isinstance(node, cst.Attribute):
-            refs = self.refs(node, depth)
-            return Ref(refs) if refs else Unknown("attribute of an unknown object")
+            return self._attribute_value(node, depth)
         return Unknown(type(node).__name__)
+
+    def _attribute_value(self, node: cst.Attribute, depth: int) -> Value:
+        func = self.c.ctx.function
+        self_name = func[3] if func else None
+        if self_name and m.matches(
+            node,
+            m.Attribute(value=m.Attribute(value=m.Name(self_name), attr=m.Name("__class__")), attr=m.Name("__name__"))
+            | m.Attribute(value=m.Call(func=m.Name("type"), args=[m.Arg(value=m.Name(self_name))]), attr=m.Name("__name__")),
+        ):
+            return SelfClassName()
+        # `event.name` on a parameter: the attribute of whatever each caller passes, so wrappers
+        # that take an event object can be followed (an annotation would only name the base class).
+        path: list[str] = []
+        base: cst.BaseExpression = node
+        while isinstance(base, cst.Attribute):
+            path.insert(0, base.attr.value)
+            base = base.value
+        if isinstance(base, cst.Name) and base.value != self_name:
+            root = self._name_value(base, depth + 1)
+            if isinstance(root, Param) and not root.star:
+                return Param(root.name, root.index, attrs=(*root.attrs, *path))
+        refs = self.refs(node, depth)
+        return Ref(refs) if refs else Unknown("attribute of an unknown object")
 
     def _fstring(self, node: cst.FormattedString, depth: int) -> Value:
         parts: list[Value] = []
@@ -149,10 +144,20 @@ class ExprConverter:
                 else:
                     spreads.append(self.value(arg.value, None, depth + 1))
             return DictVal(tuple(items), tuple(spreads))
+        if isinstance(func, cst.Name) and self._outer_param(func):
+            return Returned(func.value)
         refs = self.refs(func, depth)
         if refs:
             return CallVal(refs, self.args(node.args, depth + 1))
         return Unknown("result of a call")
+
+    def _outer_param(self, node: cst.Name) -> bool:
+        """Whether ``node`` is a parameter of an enclosing function (a decorator's ``func``)."""
+        scope = self.c.scopes.get(node)
+        if scope is None:
+            return False
+        found = list(scope[node.value])
+        return len(found) == 1 and isinstance(getattr(found[0], "node", None), cst.Param) and found[0].scope is not scope
 
     def _item(self, key_node: cst.CSTNode, key: Value, value_node: cst.BaseExpression, depth: int) -> DictItem:
         return DictItem(
@@ -195,7 +200,13 @@ class ExprConverter:
                 values.append(Ref((f"{qual}.{node.value}",)) if qual else Unknown("class attribute"))
             else:
                 values.append(self._local_value(node, a, depth))
-        return _combine(values)
+        combined = _combine(values)
+        if isinstance(combined, Param) and not combined.star and not combined.attrs:
+            # `props[KEY] = v` on a parameter: the function adds KEY to whatever it was given.
+            added = self._with_additions(DictVal((), (combined,)), node.value, scope, depth)
+            if added.items:
+                return added
+        return combined
 
     def _local_value(self, node: cst.Name, a: Any, depth: int) -> Value:
         bound = a.node
@@ -267,7 +278,7 @@ class ExprConverter:
             if func and func[2] and bound.name.value == func[3] and a.scope is self.c.scopes.get(node):
                 return (f"{func[2]}()",)
             if bound.annotation is not None:
-                return tuple(f"{r}()" for r in self.refs(bound.annotation.annotation, depth + 1))
+                return tuple(f"{r}()" for r in self.annotation_refs(bound.annotation.annotation))
             return ()
         if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
             qual = self.c.def_quals.get(id(bound))
@@ -275,6 +286,17 @@ class ExprConverter:
         expr = self.c.tables.assigned.get(id(bound))
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Call)):
             return self.refs(expr, depth + 1)
+        return ()
+
+    def annotation_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
+        """Classes an annotation names: ``T``, ``mod.T``, ``Optional[T]``, ``T | None``, ``"T"`` is not read."""
+        if m.matches(node, m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optional")))):
+            inner = node.slice[0].slice  # type: ignore[attr-defined]
+            return self.annotation_refs(inner.value) if isinstance(inner, cst.Index) else ()
+        if m.matches(node, m.BinaryOperation(operator=m.BitOr())):
+            return (*self.annotation_refs(node.left), *self.annotation_refs(node.right))  # type: ignore[attr-defined]
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            return self.refs(node)
         return ()
 
     def args(self, args: Sequence[cst.Arg], depth: int = 0) -> tuple[Arg, ...]:
@@ -288,6 +310,10 @@ class ExprConverter:
             )
             for a in args
         )
+
+
+def _empty_default(value: Value) -> bool:
+    return (isinstance(value, DictVal) and not value.items and not value.spreads) or value == Lit(None)
 
 
 def _static_parts(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
@@ -304,6 +330,9 @@ def _flatten(*values: Value) -> Value:
 def _combine(values: list[Value]) -> Value:
     if not values:
         return Unknown("unbound name")
+    params = [v for v in values if isinstance(v, Param)]
+    if len(set(params)) == 1 and all(v in params or _empty_default(v) for v in values):
+        return params[0]  # `if not props: props = {}` keeps the parameter's meaning
     first = values[0]
     if all(v == first for v in values):
         return first

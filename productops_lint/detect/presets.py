@@ -17,7 +17,10 @@ class Tracker:
       ``(event, distinct_id=..., properties=...)`` signature, told apart per call;
     - ``amplitude``: the argument is an Amplitude ``BaseEvent(event_type, ..., event_properties=)``;
     - ``snowplow``: the argument is a Snowplow ``StructuredEvent``/``SelfDescribing`` event;
-    - ``snowplow_sdj``: the argument is a ``SelfDescribingJson(schema, data)`` (older API).
+    - ``snowplow_sdj``: the argument is a ``SelfDescribingJson(schema, data)`` (older API);
+    - ``returns``: a decorator; each function it decorates returns ``(event, properties)`` and the
+      decorator sends it (``event``/``properties`` positions index the returned tuple, or the event
+      is the whole returned value when ``event.position`` is None).
     """
 
     sdk: str
@@ -26,10 +29,18 @@ class Tracker:
     properties: ArgSpec = ArgSpec()
     # Wrappers: keys the wrapper adds, forwarding of **kwargs as properties, and the wrapper chain.
     affix: tuple[str, str] = ("", "")
+    # The event name is this attribute path of the event argument (`event.name` of an event object).
+    event_attrs: tuple[str, ...] = ()
     extra_keys: tuple[object, ...] = ()
     kwargs_properties: bool = False
     own_params: tuple[str, ...] = ()
     via: tuple[str, ...] = field(default=())
+    # The SDK call carries no property dict (Snowplow structured events), so keys are unknown, not none.
+    opaque_properties: bool = False
+    # Declared in config or rules: a spec given only by position or keyword is completed from the signature.
+    declared: bool = False
+    # False for an inferred wrapper nobody in the tree calls: its own forwarding call is then reported.
+    called: bool = True
 
 
 def _segment_like(sdk: str, modules: tuple[str, ...]) -> dict[str, Tracker]:
@@ -66,9 +77,7 @@ PRESETS: dict[str, dict[str, Tracker]] = {
             for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()", "snowplow_tracker.Snowplow.get_tracker()")
         },
         **{
-            f"{t}.track_struct_event": Tracker(
-                "snowplow", event=ArgSpec(1, "action"), properties=ArgSpec(None, None)
-            )
+            f"{t}.track_struct_event": Tracker("snowplow", event=ArgSpec(1, "action"), opaque_properties=True)
             for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()")
         },
         **{

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .values import CallVal, ClassInfo, Concat, ModuleSummary, Ref, Str, Unknown, Value
+from .values import CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Ref, SelfClassName, Str, Unknown, Value
 
 _MAX_DEPTH = 12
 
@@ -47,6 +47,17 @@ class Index:
             module = module.rpartition(".")[0]
         return None
 
+    def in_project(self, ref: str) -> bool:
+        """Whether ``ref`` names something inside a module of the scanned tree."""
+        return self._split_module(ref) is not None
+
+    def function(self, qual: str) -> FunctionInfo | None:
+        """The project function or method named ``qual`` (``pkg.mod.f``, ``pkg.mod.Class.m``)."""
+        found = self._split_module(qual)
+        if found is None:
+            return None
+        return found[0].functions.get(qual)
+
     def _split_module(self, ref: str) -> tuple[ModuleSummary, list[str]] | None:
         segs = split_ref(ref)
         for i in range(len(segs), 0, -1):
@@ -82,7 +93,7 @@ class Index:
         if qual in summary.classes:
             return self._in_class(qual, is_call, tail, depth)
         if qual in summary.functions:
-            return {join_ref(qual + ("()" if is_call else ""), tail)}
+            return self._through_function(summary.functions[qual], is_call, tail, depth)
         symbol = summary.symbols.get(name)
         if symbol is None:
             return {join_ref(qual + ("()" if is_call else ""), tail)}
@@ -99,6 +110,15 @@ class Index:
                 for r in v.refs:
                     out |= self.canonical(join_ref(r + "()" + suffix, tail), depth + 1)
         return out
+
+    def _through_function(self, fn: FunctionInfo, is_call: bool, tail: list[str], depth: int) -> set[str]:
+        # `make_client().track`: the return annotation says what the call gives back.
+        if is_call and tail and fn.return_types:
+            out: set[str] = set()
+            for r in fn.return_types:
+                out |= self.canonical(join_ref(r + "()", tail), depth + 1)
+            return out
+        return {join_ref(fn.qualname + ("()" if is_call else ""), tail)}
 
     def mro(self, qual: str, depth: int = 0) -> list[str]:
         """The class and its bases, depth first (project classes; external bases are kept as names)."""
@@ -124,6 +144,9 @@ class Index:
             if info is None:  # an SDK base class: the attribute is the SDK's
                 return set(self.canonical(join_ref(cls + ("()" if instance else ""), tail), depth + 1))
             if name in info.methods:
+                method = self.function(f"{cls}.{name}")
+                if method is not None:
+                    return self._through_function(method, is_call, rest, depth)
                 return {join_ref(f"{cls}.{name}" + ("()" if is_call else ""), rest)}
             if name in info.attrs:
                 return self._through_values(info.attrs[name], is_call, rest, depth, fallback=join_ref(qual, tail))
@@ -156,28 +179,34 @@ class Index:
             return Unknown(f"`{ref}` is outside the scanned tree")
         summary, rest = found
         head, tail = rest[0], rest[1:]
-        qual = f"{summary.module}.{head}"
+        instance = head.endswith("()")
+        name = head[:-2] if instance else head
+        qual = f"{summary.module}.{name}"
         if qual in summary.classes:
-            return self._class_value(qual, tail, depth)
-        symbol = summary.symbols.get(head)
+            return self._class_value(qual, tail, depth, instance)
+        symbol = summary.symbols.get(name)
         if symbol is None or not symbol.values:
             return Unknown(f"`{qual}` is not a constant")
         results: list[Value] = []
         for v in symbol.values:
             if isinstance(v, Ref):
-                results.extend(self._ref_value(join_ref(r, tail), depth + 1) for r in v.refs)
+                results.extend(self._ref_value(join_ref(r + ("()" if instance else ""), tail), depth + 1) for r in v.refs)
+            elif instance:
+                results.append(Unknown(f"result of calling `{qual}`"))
             elif not tail:
                 results.append(self.value(v, depth + 1))
             else:
                 results.append(Unknown(f"attribute of `{qual}`"))
         return _one(results)
 
-    def _class_value(self, qual: str, tail: list[str], depth: int) -> Value:
+    def _class_value(self, qual: str, tail: list[str], depth: int, instance: bool = False) -> Value:
         if not tail:
             return Unknown(f"`{qual}` is a class")
         name, after = tail[0], tail[1:]
         for cls in self.mro(qual):
             info = self.class_info(cls)
+            if info is not None and instance and not after and name in info.methods:
+                return self._property_value(qual, f"{cls}.{name}", depth)
             if info is None or name not in info.attrs:
                 continue
             values = [self.value(v, depth + 1) for v in info.attrs[name]]
@@ -192,6 +221,20 @@ class Index:
                 return Unknown(f"`{'.'.join(after)}` of an enum member")
             return value if not after else Unknown("attribute of a class attribute")
         return Unknown(f"`{qual}` has no attribute `{name}`")
+
+    def _property_value(self, instance_class: str, method: str, depth: int) -> Value:
+        """What a property that returns one expression gives on an instance of ``instance_class``."""
+        fn = self.function(method)
+        if fn is None or not _is_property(fn) or len(fn.returns) != 1 or fn.returns[0].is_tuple:
+            return Unknown(f"`{method}` is a method")
+        returned = fn.returns[0].args[0].value
+        if isinstance(returned, SelfClassName):
+            return Str(instance_class.rpartition(".")[2])
+        return self.value(returned, depth + 1)
+
+
+def _is_property(fn: FunctionInfo) -> bool:
+    return any(r.rpartition(".")[2] in ("property", "cached_property") for refs in fn.decorators for r in refs)
 
 
 def _one(values: list[Value]) -> Value:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import libcst as cst
@@ -27,9 +28,12 @@ from .values import (
     ClassInfo,
     FunctionInfo,
     ModuleSummary,
+    Param,
     ParamInfo,
     Ref,
+    ReturnSite,
     Symbol,
+    Unknown,
     Value,
 )
 
@@ -94,6 +98,7 @@ class _Collector(cst.CSTVisitor):
         self.calls: list[CallSite] = []
         self.imports: dict[str, str] = {}
         self.def_quals: dict[int, str] = {}
+        self.returns: dict[str, list[ReturnSite]] = {}
 
     # -- helpers the expression converter uses -------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
@@ -147,8 +152,7 @@ class _Collector(cst.CSTVisitor):
         qual = self._qual(node.name.value)
         self.def_quals[id(node)] = qual
         owner = self.ctx.direct_class
-        decorators = {self.code(d.decorator) for d in node.decorators}
-        is_static = "staticmethod" in decorators
+        is_static = any(m.matches(d.decorator, m.Name("staticmethod")) for d in node.decorators)
         shift = 1 if owner and not is_static else 0
         params: list[ParamInfo] = []
         positional = [*node.params.posonly_params, *node.params.params]
@@ -160,7 +164,9 @@ class _Collector(cst.CSTVisitor):
             params.append(ParamInfo(p.name.value, None))
         if node.params.star_kwarg is not None:
             params.append(ParamInfo(node.params.star_kwarg.name.value, None, "**"))
-        info = FunctionInfo(qual, tuple(params), self.span(node))
+        decorators = tuple(self._decorator_refs(d.decorator) for d in node.decorators)
+        return_types = self.conv.annotation_refs(node.returns.annotation) if node.returns else ()
+        info = FunctionInfo(qual, tuple(params), self.span(node), decorators, (), return_types)
         self.functions[qual] = info
         if owner:
             self.classes[owner]["methods"].append(node.name.value)
@@ -171,32 +177,70 @@ class _Collector(cst.CSTVisitor):
         self.ctx.stack.append(("function", qual, (qual, tuple(params), owner if self_name else None, self_name)))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.ctx.stack.pop()
+        qual = self.ctx.stack.pop()[1]
+        if qual in self.returns:
+            self.functions[qual] = replace(self.functions[qual], returns=tuple(self.returns.pop(qual)))
+
+    def _decorator_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
+        refs = self.conv.refs(node)
+        if not refs and isinstance(node, cst.Name):
+            return (node.value,)  # a builtin: `property`, `staticmethod`
+        return refs
+
+    def visit_Return(self, node: cst.Return) -> None:
+        func = self.ctx.function
+        # Only decorated functions: their returns feed event-sending decorators and properties.
+        if func is None or node.value is None or not self.functions[func[0]].decorators:
+            return
+        value = node.value
+        elements = value.elements if isinstance(value, cst.Tuple) else None
+        nodes = [e.value for e in elements] if elements is not None else [value]
+        args = self.conv.args([cst.Arg(n) for n in nodes])
+        site = ReturnSite(self.span(node), args, elements is not None)
+        self.returns.setdefault(func[0], []).append(site)
 
     # -- bindings ------------------------------------------------------------------------
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
-        if value is None:
-            return
+    def _bound_value(self, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None, const: str | None) -> Value | None:
+        """What a name or attribute is bound to; an object of unknown origin falls back to its type.
+
+        ``self.client = client`` (an annotated parameter) and ``client: Posthog`` (declared, assigned
+        elsewhere) both tell which class the attribute holds, which is what callee resolution needs.
+        """
+        converted = self.conv.value(value, const=const) if value is not None else None
+        if converted is not None and not isinstance(converted, (Param, Unknown)):
+            return converted
+        refs = self.conv.refs(value) if value is not None else ()
+        if not refs and annotation is not None:
+            refs = tuple(f"{r}()" for r in self.conv.annotation_refs(annotation))
+        if refs:
+            return Ref(refs)
+        return converted
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None) -> None:
         if isinstance(target, cst.Name):
             if not self.ctx.stack:
-                self.symbols.setdefault(target.value, []).append(self.conv.value(value, const=f"{self.module}.{target.value}"))
+                bound = self._bound_value(value, annotation, f"{self.module}.{target.value}")
+                if bound is not None:
+                    self.symbols.setdefault(target.value, []).append(bound)
             elif self.ctx.direct_class:
                 cls = self.ctx.direct_class
-                self.classes[cls]["attrs"].setdefault(target.value, []).append(
-                    self.conv.value(value, const=f"{cls}.{target.value}")
-                )
+                bound = self._bound_value(value, annotation, f"{cls}.{target.value}")
+                if bound is not None:
+                    self.classes[cls]["attrs"].setdefault(target.value, []).append(bound)
         elif m.matches(target, m.Attribute(value=m.Name())):
             func = self.ctx.function
             if func and func[2] and target.value.value == func[3]:  # type: ignore[union-attr]
-                attrs = self.classes[func[2]]["attrs"]
-                attrs.setdefault(target.attr.value, []).append(self.conv.value(value))  # type: ignore[union-attr]
+                bound = self._bound_value(value, annotation, None)
+                if bound is not None:
+                    attrs = self.classes[func[2]]["attrs"]
+                    attrs.setdefault(target.attr.value, []).append(bound)  # type: ignore[union-attr]
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
             self._bind(t.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind(node.target, node.value)
+        self._bind(node.target, node.value, node.annotation.annotation)
 
     def visit_Import(self, node: cst.Import) -> None:
         if self.ctx.stack:

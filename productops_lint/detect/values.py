@@ -42,11 +42,27 @@ class Template:
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter of the enclosing function; ``index`` is its position as callers see it."""
+    """A parameter of the enclosing function; ``index`` is its position as callers see it.
+
+    ``attrs`` is an attribute path read off it: ``event.name`` is ``Param("event", 0, attrs=("name",))``.
+    """
 
     name: str
     index: int | None
     star: str = ""
+    attrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What calling the enclosing decorator's parameter returns: ``output = func(*args, **kwargs)``."""
+
+    param: str
+
+
+@dataclass(frozen=True)
+class SelfClassName:
+    """``self.__class__.__name__`` or ``type(self).__name__``: the name of the instance's class."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,7 @@ class Unknown:
     reason: str = ""
 
 
-Value = Union[Str, Lit, Concat, Template, Param, Ref, DictVal, ListVal, CallVal, Unknown]
+Value = Union[Str, Lit, Concat, Template, Param, Ref, DictVal, ListVal, CallVal, Returned, SelfClassName, Unknown]
 
 
 def static_value(value: Value) -> StaticValue:
@@ -149,10 +165,25 @@ class ParamInfo:
 
 
 @dataclass(frozen=True)
+class ReturnSite:
+    """A ``return`` of a decorated function: a returned tuple is split into one Arg per element."""
+
+    span: Span
+    args: tuple[Arg, ...]
+    is_tuple: bool
+
+
+@dataclass(frozen=True)
 class FunctionInfo:
     qualname: str
     params: tuple[ParamInfo, ...]
     span: Span
+    # Each decorator's possible qualified names (a builtin such as `property` by its bare name).
+    decorators: tuple[tuple[str, ...], ...] = ()
+    # Returns are recorded for decorated functions only: event-returning decorators and properties.
+    returns: tuple[ReturnSite, ...] = ()
+    # Classes the return annotation names, so `make_client().track` can be followed.
+    return_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

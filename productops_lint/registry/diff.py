@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from ..types import TrackingCall
 from .callsites import sites_by_event
+from .diff_properties import Change, property_changes, show
 from .model import EventSpec, Plan, PropertySpec, normalize_name
 
 CHANGE_KINDS = (
@@ -20,29 +21,11 @@ CHANGE_KINDS = (
     "property_removed",
     "property_changed",
 )
-# Type changes that accept every value the old type accepted, so existing calls stay valid.
-_WIDENINGS = {("integer", "number"), ("enum", "string"), ("datetime", "string")}
 # Event fields compared one by one; status has its own kind because it drives lifecycle checks.
 _EVENT_FIELDS = ("description", "owner", "epic", "area", "sunset", "replaced_by", "must_track", "meta")
 # A removed/added pair at least this similar (properties weigh 0.6, description 0.4) is a rename.
 RENAME_THRESHOLD = 0.85
 _MAX_SITES_IN_MESSAGE = 3
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change. ``field`` names the attribute that changed for *_changed kinds."""
-
-    kind: str
-    event: str
-    message: str
-    breaking: bool = False
-    # Why the change breaks code that tracks the event; empty when it does not.
-    why: str = ""
-    property: str | None = None
-    field: str | None = None
-    before: Any = None
-    after: Any = None
 
 
 @dataclass(frozen=True)
@@ -116,12 +99,12 @@ def diff_plans(old: Plan, new: Plan, calls: Sequence[TrackingCall] | None = None
         )
         old_ev, new_ev = old.events[r.old], new.events[r.new]
         changes.extend(_status_change(old_ev, new_ev, sites))
-        changes.extend(_property_changes(old_ev, new_ev))
+        changes.extend(property_changes(old_ev, new_ev))
     for name in sorted(n for n in old.events if n in new.events):
         old_ev, new_ev = old.events[name], new.events[name]
         changes.extend(_status_change(old_ev, new_ev, sites))
         changes.extend(_field_changes(old_ev, new_ev))
-        changes.extend(_property_changes(old_ev, new_ev))
+        changes.extend(property_changes(old_ev, new_ev))
     changes.sort(key=lambda c: (c.event, CHANGE_KINDS.index(c.kind), c.property or ""))
     return PlanDiff(tuple(added), tuple(removed), tuple(renames), tuple(changes), sites is not None)
 
@@ -189,7 +172,9 @@ def _similarity(a: EventSpec, b: EventSpec) -> float:
     return 0.6 * props + 0.4 * desc
 
 
-def _status_change(old: EventSpec, new: EventSpec, sites: dict[str, list[str]] | None) -> list[Change]:
+def _status_change(
+    old: EventSpec, new: EventSpec, sites: dict[str, list[str]] | None
+) -> list[Change]:
     if old.status == new.status:
         return []
     tracked = _tracked_at(sites, new.name) if new.status == "removed" else ""
@@ -218,101 +203,7 @@ def _field_changes(old: EventSpec, new: EventSpec) -> list[Change]:
         if name in ("description", "meta"):
             message = f"{name.capitalize()} of `{new.name}` changed"
         else:
-            message = f"{name.replace('_', ' ').capitalize()} of `{new.name}` changed from {_show(before)} to {_show(after)}"
+            label = name.replace("_", " ").capitalize()
+            message = f"{label} of `{new.name}` changed from {show(before)} to {show(after)}"
         out.append(Change("event_changed", new.name, message, field=name, before=before, after=after))
-    return out
-
-
-def _show(value: Any) -> str:
-    return "nothing" if value is None else f"`{value}`"
-
-
-def _values(values: Sequence[Any]) -> str:
-    return ", ".join(f"`{v}`" for v in values)
-
-
-def _property_changes(old: EventSpec, new: EventSpec) -> list[Change]:
-    ev = new.name
-    out: list[Change] = []
-    for name in sorted(set(old.properties) | set(new.properties)):
-        a, b = old.properties.get(name), new.properties.get(name)
-        if a is None and b is not None:
-            out.append(
-                Change(
-                    "property_added",
-                    ev,
-                    f"Property `{name}` added to `{ev}`" + (" as required" if b.required else ""),
-                    breaking=b.required,
-                    why="calls that do not send it become invalid" if b.required else "",
-                    property=name,
-                    after=b.type,
-                )
-            )
-        elif b is None and a is not None:
-            out.append(
-                Change(
-                    "property_removed",
-                    ev,
-                    f"Property `{name}` removed from `{ev}`",
-                    breaking=True,
-                    why="calls that send it become invalid",
-                    property=name,
-                    before=a.type,
-                )
-            )
-        elif a is not None and b is not None:
-            out.extend(_property_field_changes(ev, a, b))
-    return out
-
-
-def _property_field_changes(ev: str, a: PropertySpec, b: PropertySpec) -> list[Change]:
-    out: list[Change] = []
-    name = a.name
-
-    def change(field: str, message: str, why: str = "", before: Any = None, after: Any = None) -> None:
-        out.append(
-            Change("property_changed", ev, message, bool(why), why, name, field, before, after)
-        )
-
-    if a.type != b.type:
-        narrowed = (a.type, b.type) not in _WIDENINGS
-        change(
-            "type",
-            f"Type of `{ev}.{name}` changed from `{a.type}` to `{b.type}`",
-            "values of the old type may be rejected" if narrowed else "",
-            a.type,
-            b.type,
-        )
-    if not a.required and b.required:
-        change("required", f"Property `{name}` of `{ev}` became required", "calls that omit it become invalid", False, True)
-    elif a.required and not b.required:
-        change("required", f"Property `{name}` of `{ev}` became optional", before=True, after=False)
-    old_values, new_values = list(a.values), list(b.values)
-    if old_values != new_values:
-        dropped = [v for v in old_values if v not in new_values]
-        gained = [v for v in new_values if v not in old_values]
-        if not old_values:
-            change("values", f"Property `{name}` of `{ev}` restricted to {_values(new_values)}", "other values become invalid", [], new_values)
-        elif not new_values:
-            change("values", f"Property `{name}` of `{ev}` no longer restricted to listed values", before=old_values, after=[])
-        else:
-            if dropped:
-                change("values", f"Values {_values(dropped)} removed from `{ev}.{name}`", "calls that send them become invalid", old_values, new_values)
-            # A mere reordering is not reported: the order of allowed values carries no meaning.
-            if gained:
-                change("values", f"Values {_values(gained)} added to `{ev}.{name}`", before=old_values, after=new_values)
-    if a.pattern != b.pattern:
-        narrowed = b.pattern is not None
-        change(
-            "pattern",
-            f"Pattern of `{ev}.{name}` changed from {_show(a.pattern)} to {_show(b.pattern)}",
-            "values that do not match it become invalid" if narrowed else "",
-            a.pattern,
-            b.pattern,
-        )
-    if a.pii != b.pii:
-        state = "now marked PII" if b.pii else "no longer marked PII"
-        change("pii", f"Property `{name}` of `{ev}` {state}", before=a.pii, after=b.pii)
-    if a.description != b.description:
-        change("description", f"Description of `{ev}.{name}` changed", before=a.description, after=b.description)
     return out

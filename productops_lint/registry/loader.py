@@ -63,7 +63,9 @@ def _salvage(item: Mapping[str, Any], path: DataPath, bad: Sequence[DataPath]) -
     return out
 
 
-def _event_entry(doc: Document, index: int, item: Any, defaults: Mapping[str, str], bad: Sequence[DataPath]) -> EventEntry | None:
+def _event_entry(
+    doc: Document, index: int, item: Any, defaults: Mapping[str, str], bad: Sequence[DataPath]
+) -> EventEntry | None:
     path: DataPath = ("events", index)
     if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not _untouched(bad, (*path, "name")):
         return None  # the schema has reported it; there is no name to check against the rest

@@ -169,7 +169,8 @@ def _lifecycle_problems(entry: EventEntry, by_name: Mapping[str, EventEntry], na
         elif target not in by_name:
             hint = did_you_mean(target, names)
             suffix = f" (did you mean `{hint}`?)" if hint else ""
-            yield Problem(where, f"`replaced_by` of event `{spec.name}` names `{target}`, which is not an event of the plan{suffix}")
+            message = f"`replaced_by` of event `{spec.name}` names `{target}`, which is not an event of the plan"
+            yield Problem(where, message + suffix)
         elif by_name[target].spec.status == "removed":
             yield Problem(where, f"event `{spec.name}` is replaced by `{target}`, which is removed")
     if (target is not None or spec.sunset) and spec.status in ("planned", "active"):

@@ -69,7 +69,7 @@ def describe(doc: Document, path: DataPath) -> str:
         return f"`{_dotted(path)}`"
     item = events[path[1]] if path[1] < len(events) else None
     name = item.get("name") if isinstance(item, dict) else None
-    event = f"event `{name}`" if isinstance(name, str) else f"event #{path[1] + 1}"
+    event = f"event `{name}`" if isinstance(name, str) and name else f"event #{path[1] + 1}"
     if len(path) == 2:
         return event
     if path[2] == "properties" and len(path) >= 4:

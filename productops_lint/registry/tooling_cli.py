@@ -116,7 +116,13 @@ def coverage_command(ctx: click.Context, fmt: str, fail_under: float | None) -> 
 @click.option("--fail-on-breaking", is_flag=True, help="Exit 1 when a change breaks tracking code.")
 @click.pass_context
 def diff_command(
-    ctx: click.Context, old: str, new: str | None, fmt: str, limit: int, with_calls: bool, fail_on_breaking: bool
+    ctx: click.Context,
+    old: str,
+    new: str | None,
+    fmt: str,
+    limit: int,
+    with_calls: bool,
+    fail_on_breaking: bool,
 ) -> None:
     """Compare the plan at OLD with NEW (default: the working tree). Each is a path or a git revision."""
     io = _io(ctx)

@@ -138,7 +138,10 @@ def _syntax_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         message = f"invalid YAML: {exc.problem}"
-        if exc.context and exc.context_mark is not None and exc.context_mark.line != mark.line:
+        if exc.context and str(exc.problem).startswith("but "):
+            # e.g. "expected a single document in the stream, but found another document"
+            message = f"invalid YAML: {exc.context}, {exc.problem}"
+        elif exc.context and exc.context_mark is not None and exc.context_mark.line != mark.line:
             message += f" ({exc.context} at line {exc.context_mark.line + 1})"
         return Problem(Location(path, mark.line + 1, mark.column + 1), message)
     position = getattr(exc, "position", None)

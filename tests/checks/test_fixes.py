@@ -135,7 +135,7 @@ def test_key_fix_keeps_quote_style() -> None:
 
 def test_key_fix_in_a_keyword_argument_writes_a_bare_identifier() -> None:
     call = make_call("Report Exported")
-    fix = rename_key_fix(call, prop("fromat", source="fromat"), "format", "unsafe")
+    fix = rename_key_fix(call, prop("formt", source="formt"), "format", "unsafe")
     assert fix is not None and fix.edits[0].replacement == "format"
 
 

@@ -75,7 +75,7 @@ def test_no_rename_when_several_declared_keys_are_as_close() -> None:
 
 
 def test_keyword_key_is_renamed_as_an_identifier() -> None:
-    call = make_call("Report Exported", props=[prop("fromat", "csv", source="fromat")])
+    call = make_call("Report Exported", props=[prop("formt", "csv", source="formt")])
     [diag] = run(UndeclaredProperty, call)
     assert diag.fix is not None and diag.fix.edits[0].replacement == "format"
 

@@ -14,8 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `standins` im
 
 from app_helpers import SECRET  # noqa: E402
 from standins.github_fake_repos import GitHubStandIn  # noqa: E402
+from standins.redis_server import RedisServer  # noqa: E402
+
+from github import GithubRetry  # noqa: E402
 
 from github_app.context import Runtime  # noqa: E402
+from github_app.github import GitHubApp, make_retry  # noqa: E402
 from github_app.queue import Worker  # noqa: E402
 from github_app.settings import Settings  # noqa: E402
 
@@ -59,7 +63,9 @@ def settings(tmp_path: Path, standin: GitHubStandIn, app_key: tuple[str, str]) -
 
 @pytest.fixture
 def runtime(settings: Settings) -> Runtime:
-    return Runtime(settings)
+    # PyGithub's retries without its backoff sleeps (Retry-After is still honoured).
+    retry = GithubRetry(total=4, backoff_factor=0, allowed_methods=make_retry().allowed_methods)
+    return Runtime(settings, github=GitHubApp(settings, retry=retry))
 
 
 @pytest.fixture
@@ -76,3 +82,19 @@ def client(runtime: Runtime):  # type: ignore[no-untyped-def]
     from github_app import create_app
 
     return create_app(runtime.settings, runtime).test_client()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer().start()
+    except RuntimeError as exc:
+        pytest.fail(f"the Redis backend tests need redis-server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    redis_server.flush()
+    return redis_server.url

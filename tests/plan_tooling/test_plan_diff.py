@@ -196,3 +196,20 @@ def test_json_carries_every_change():
     assert len(data["changes"]) == 50
     first = data["changes"][0]
     assert set(first) == {"kind", "event", "property", "field", "message", "breaking", "why", "before", "after"}
+
+
+def test_reordered_values_are_no_change_but_a_boolean_for_a_number_is():
+    old = "events:\n  - name: A\n    description: d\n    properties:\n      n: {type: integer, values: [1, 2]}\n"
+    assert _diff(old, old.replace("[1, 2]", "[2, 1]")).is_empty
+    swapped = _diff(old, old.replace("[1, 2]", "[true, 2]"))
+    assert [c.message for c in swapped.changes] == [
+        "Values `1` removed from `A.n`",
+        "Values `True` added to `A.n`",
+    ]
+
+
+def test_pattern_added_is_breaking_and_pattern_dropped_is_not():
+    old = "events:\n  - name: A\n    description: d\n    properties:\n      code: {type: string}\n"
+    new = old.replace("{type: string}", "{type: string, pattern: '^[A-Z]+$'}")
+    assert _only(_diff(old, new), field="pattern").breaking
+    assert not _only(_diff(new, old), field="pattern").breaking

@@ -259,9 +259,12 @@ INVENTORY = [
      "properties": [{"key": "revenue", "value": 9.5}, {"key": "order_id", "value": 7}],
      "partial": False, "via": []},
     {"path": "web/x.py", "line": 2, "column": 1, "sdk": "posthog", "event": None, "dynamic": True,
+     "event_kind": "dynamic",
      "event_expr": 'f"{page} Viewed"', "properties": None, "partial": False, "via": []},
     {"path": "web/y.py", "line": 4, "column": 1, "sdk": "posthog", "event": "order_completed",
      "dynamic": False, "event_expr": "'order_completed'", "properties": None, "partial": False, "via": []},
+    {"path": "web/z.py", "line": 8, "column": 1, "sdk": "segment", "event": None, "dynamic": False,
+     "event_kind": "unresolved", "event_expr": "payload['name']", "properties": [], "partial": False, "via": []},
 ]
 
 
@@ -279,6 +282,7 @@ def test_inventory_import_merges_call_sites_and_infers_types():
         "only the known ones are imported",
         '/3: dynamic event name `f"{page} Viewed"` at web/x.py:2 cannot be imported',
         "/4: properties of `order_completed` at web/y.py:4 are not statically known",
+        "/5: unresolved event name `payload['name']` at web/z.py:8 cannot be imported",
         "Order Completed: property `order_id` is sent as integer, string; typed as `string`",
         "`order_completed`: differs from `Order Completed` only in case or separators; not imported",
     ]

@@ -28,11 +28,17 @@ STYLE_CASES = {
         ["Order completed", "API key created", "Order"],
         ["order completed", "Order Completed", "Order  completed", "order_completed"],
     ),
-    "snake_case": (["order_completed", "order", "step_2_done"], ["Order_Completed", "order-completed", "order__x", "_order", "2fa_enabled"]),
+    "snake_case": (
+        ["order_completed", "order", "step_2_done"],
+        ["Order_Completed", "order-completed", "order__x", "_order", "2fa_enabled"],
+    ),
     "camel_case": (["orderCompleted", "order", "orderID"], ["OrderCompleted", "order_completed", "order-completed"]),
     "pascal_case": (["OrderCompleted", "Order"], ["orderCompleted", "Order_Completed", "Order Completed"]),
     "kebab_case": (["order-completed", "order"], ["order_completed", "Order-Completed", "order--completed"]),
-    "dot_separated": (["order.completed", "checkout.payment_failed"], ["Order.Completed", "order..completed", "order completed"]),
+    "dot_separated": (
+        ["order.completed", "checkout.payment_failed"],
+        ["Order.Completed", "order..completed", "order completed"],
+    ),
     "screaming_snake_case": (["ORDER_COMPLETED", "ORDER"], ["order_completed", "Order_Completed", "ORDER-COMPLETED"]),
 }
 

@@ -4,6 +4,7 @@ OpenAPI description, answers shaped by its examples, faults injectable."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import threading
@@ -20,6 +21,15 @@ from werkzeug.wrappers import Request, Response
 
 SPEC = Path(__file__).resolve().parent.parent / "data" / "github-openapi" / "trimmed.json"
 Handler = Callable[..., tuple[int, Any]]
+
+
+@functools.lru_cache(maxsize=1)
+def _description() -> tuple[dict[str, Any], OpenAPI]:
+    """The trimmed description, parsed once per test session (it takes about a second)."""
+    spec = json.loads(SPEC.read_text())
+    # A relative server matches whatever port a stand-in listens on.
+    spec["servers"] = [{"url": "/"}]
+    return spec, OpenAPI.from_dict(spec)
 
 
 @dataclass
@@ -53,7 +63,7 @@ class StandInServer:
     def __init__(self, app_id: int, public_key: str) -> None:
         self.app_id = app_id
         self.public_key = public_key
-        self.spec = json.loads(SPEC.read_text())
+        self.spec, self.openapi = _description()
         self.routes: list[tuple[str, re.Pattern[str], str, Handler]] = []
         self.violations: list[str] = []
         self.calls: list[Call] = []
@@ -62,9 +72,7 @@ class StandInServer:
         self.lock = threading.RLock()
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self.spec["servers"] = [{"url": self.url}]
-        self.openapi = OpenAPI.from_dict(self.spec)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     # lifecycle
     def start(self) -> "StandInServer":

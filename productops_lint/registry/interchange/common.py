@@ -180,8 +180,12 @@ class _Dumper(yaml.SafeDumper):
     """Block style, except properties and value lists, which rule files write inline."""
 
 
-_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
-_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(
+    _Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True)
+)
+_Dumper.add_representer(
+    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
 
 
 def _inline_properties(data: dict[str, Any]) -> dict[str, Any]:
@@ -196,4 +200,6 @@ def _inline_properties(data: dict[str, Any]) -> dict[str, Any]:
 def events_to_yaml(events: Iterable[EventSpec]) -> str:
     """A rule file holding ``events``, in the order given (``order_id: {type: string, required: true}``)."""
     doc = {"events": [_inline_properties(event_to_data(ev)) for ev in events]}
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )

@@ -133,7 +133,9 @@ def import_csv(text: str, source: str = "<csv>") -> ImportResult:
     return log.result(source, events)
 
 
-def _check_repeat(first: tuple[int, Mapping[str, str]], row: Mapping[str, str], where: str, log: IssueLog) -> None:
+def _check_repeat(
+    first: tuple[int, Mapping[str, str]], row: Mapping[str, str], where: str, log: IssueLog
+) -> None:
     number, first_row = first
     for col in EVENT_COLUMNS[1:]:
         value = row.get(col, "")

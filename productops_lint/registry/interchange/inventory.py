@@ -53,9 +53,11 @@ def import_calls_inventory(text: str, source: str = "<calls>") -> ImportResult:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(Problem(Location(source, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")) from None
+        where = Location(source, exc.lineno, exc.colno)
+        raise UserError(Problem(where, f"invalid JSON: {exc.msg}")) from None
     if not isinstance(doc, list):
-        raise UserError(Problem(Location(source), "expected a JSON array of calls (`productops-lint calls --format json`)"))
+        message = "expected a JSON array of calls (`productops-lint calls --format json`)"
+        raise UserError(Problem(Location(source), message))
     log = IssueLog()
     # event -> property -> inferred types; insertion order keeps properties in first-seen order.
     found: dict[str, dict[str, set[str]]] = {}
@@ -67,8 +69,9 @@ def import_calls_inventory(text: str, source: str = "<calls>") -> ImportResult:
         at = f"{call.get('path', '?')}:{call.get('line', '?')}"
         name = call.get("event")
         if call.get("dynamic") or not isinstance(name, str) or not name:
+            kind = call.get("event_kind") or ("dynamic" if call.get("dynamic") else "unresolved")
             expr = call.get("event_expr") or "?"
-            log.add(where, f"dynamic event name `{expr}` at {at} cannot be imported")
+            log.add(where, f"{kind} event name `{expr}` at {at} cannot be imported")
             continue
         props = found.setdefault(name, {})
         raw = call.get("properties")
@@ -79,7 +82,8 @@ def import_calls_inventory(text: str, source: str = "<calls>") -> ImportResult:
             log.add(f"{where}/properties", "expected a list; ignored")
             continue
         if call.get("partial"):
-            log.add(where, f"some properties of `{name}` at {at} are passed dynamically; only the known ones are imported")
+            message = f"some properties of `{name}` at {at} are passed dynamically; only the known ones are imported"
+            log.add(where, message)
         for key, kind in _keys(raw, where, log):
             kinds = props.setdefault(key, set())
             if kind is not None:
@@ -93,7 +97,12 @@ def import_calls_inventory(text: str, source: str = "<calls>") -> ImportResult:
                 log.add(name, f"property `{key}` is sent as {', '.join(sorted(kinds))}; typed as `string`")
             properties[key] = PropertySpec(name=key, type=kind or "string", location=Location(source))
         events.append(
-            EventSpec(name=name, description=PLACEHOLDER_DESCRIPTION, properties=properties, location=Location(source))
+            EventSpec(
+                name=name,
+                description=PLACEHOLDER_DESCRIPTION,
+                properties=properties,
+                location=Location(source),
+            )
         )
     return log.result(source, events)
 

@@ -76,7 +76,8 @@ def import_json_schema(text: str, source: str = "<json>") -> ImportResult:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(Problem(Location(source, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")) from None
+        where = Location(source, exc.lineno, exc.colno)
+        raise UserError(Problem(where, f"invalid JSON: {exc.msg}")) from None
     if isinstance(doc, Mapping) and isinstance(doc.get("events"), list):
         entries, base = doc["events"], "/events"
     elif isinstance(doc, list):
@@ -170,12 +171,16 @@ def _properties(schema: Any, where: str, loc: Location, log: IssueLog) -> dict[s
         if name not in props:
             log.add(f"{where}/required", f"required property `{name}` is not declared; ignored")
     return {
-        str(name): _property(str(name), sub, name in required, f"{where}/properties/{_pointer_part(str(name))}", loc, log)
+        str(name): _property(
+            str(name), sub, name in required, f"{where}/properties/{_pointer_part(str(name))}", loc, log
+        )
         for name, sub in props.items()
     }
 
 
-def _property(name: str, sub: Any, required: bool, where: str, loc: Location, log: IssueLog) -> PropertySpec:
+def _property(
+    name: str, sub: Any, required: bool, where: str, loc: Location, log: IssueLog
+) -> PropertySpec:
     if not isinstance(sub, Mapping):
         log.add(where, "schema is not an object; typed as `string`")
         return PropertySpec(name=name, required=required, location=loc)
@@ -183,7 +188,8 @@ def _property(name: str, sub: Any, required: bool, where: str, loc: Location, lo
         if key in _UNSUPPORTED:
             log.add(f"{where}/{_pointer_part(key)}", f"unsupported JSON Schema construct `{key}`; ignored")
         elif key not in _HANDLED and key not in _ANNOTATIONS and not str(key).startswith("x-"):
-            log.add(f"{where}/{_pointer_part(str(key))}", f"keyword `{key}` is not carried by the plan; ignored")
+            message = f"keyword `{key}` is not carried by the plan; ignored"
+            log.add(f"{where}/{_pointer_part(str(key))}", message)
     values: tuple[Any, ...] = ()
     if "enum" in sub:
         if isinstance(sub["enum"], list):

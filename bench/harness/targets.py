@@ -1,0 +1,52 @@
+"""The product's performance targets, checked against one run's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .report import _get, seconds
+
+SCALE_FILES = 10_000
+
+
+def _target(target: str, measured: str, met: bool | None) -> dict[str, Any]:
+    return {"target": target, "measured": measured, "met": met}
+
+
+def _ratio_target(data: dict[str, Any], group: str, peer: str, label: str, minimum: float) -> dict[str, Any]:
+    cold, other = seconds(_get(data, f"{group}.cold")), seconds(_get(data, f"{group}.{peer}"))
+    text = f"cold ≥{minimum:g}× faster than {label} (`{group}`)"
+    if not cold or not other:
+        return _target(text, "not measured", None)
+    ratio = other / cold
+    return _target(text, f"{ratio:.1f}× ({other:.2f} s vs {cold:.2f} s)", ratio >= minimum)
+
+
+def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
+    corpora = data["corpora"]
+    gen_files = data["settings"]["modules"]
+    at_scale = gen_files >= SCALE_FILES
+    scale_note = "" if at_scale else f" (quick run: {gen_files:,} modules, not {SCALE_FILES:,})"
+    out: list[dict[str, Any]] = []
+    for group in corpora:
+        out.append(_ratio_target(data, group, "fixit", "Fixit", 20))
+        out.append(_ratio_target(data, group, "semgrep", "semgrep", 5))
+        cold, rg = seconds(_get(data, f"{group}.cold")), seconds(_get(data, f"{group}.ripgrep"))
+        text = f"cold within 3× of the ripgrep floor (`{group}`)"
+        if cold and rg:
+            out.append(_target(text, f"{cold / rg:.1f}× ({cold:.2f} s vs {rg:.3f} s)", cold / rg <= 3))
+        else:
+            out.append(_target(text, "not measured", None))
+    warm = seconds(_get(data, "gen.warm"))
+    out.append(_target(f"warm re-run on {SCALE_FILES:,} files ≤ 0.3 s",
+                       "not measured" if warm is None else f"{warm:.3f} s{scale_note}",
+                       None if warm is None or not at_scale else warm <= 0.3))
+    one = seconds(_get(data, "one.warm"))
+    out.append(_target("one small file ≤ 0.25 s wall (interpreter start included)",
+                       "not measured" if one is None else f"{one:.3f} s", None if one is None else one <= 0.25))
+    cold_row = _get(data, "gen.cold")
+    mem = None if cold_row is None or cold_row.get("failed") else cold_row["peak_tree_rss_mb"]
+    out.append(_target(f"peak memory ≤ 300 MB at {SCALE_FILES:,} files (cold, whole process tree)",
+                       "not measured" if mem is None else f"{mem:.0f} MB{scale_note}",
+                       None if mem is None or not at_scale else mem <= 300))
+    return out

@@ -1,0 +1,5 @@
+"""``python -m github_app``: the same commands as ``productops-app``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""Decorators that send what the decorated function returns: ``@send_telemetry def f(): return "Name", {...}``."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..registry.model import ArgSpec
+from .presets import Tracker
+from .values import CallSite, FunctionInfo, Returned
+
+
+def derive_decorator(tracker: Tracker, call: CallSite, functions: Mapping[str, FunctionInfo]) -> tuple[str, Tracker] | None:
+    """The decorator whose inner function passes ``func(...)``'s result into ``tracker``, if ``call`` does.
+
+    Recognised: ``output = func(*args, **kwargs)`` then ``tracker(*output)`` (the tuple fills the
+    tracker's positions from the splat on) or ``tracker(output)`` at the event position.
+    """
+    if tracker.shape != "args" or tracker.event.position is None or call.function is None:
+        return None
+    decorator = functions.get(call.function.rpartition(".")[0])
+    positional = [a for a in call.args if a.keyword is None and a.star != "**"]
+    for at, arg in enumerate(positional):
+        if not isinstance(arg.value, Returned):
+            continue
+        if decorator is None or not decorator.params or decorator.params[0].name != arg.value.param:
+            return None
+        event, props = tracker.event.position, tracker.properties.position
+        if arg.star == "*":
+            if event < at:
+                return None
+            spec = ArgSpec(event - at)
+            props_spec = ArgSpec(props - at) if props is not None and props >= at else ArgSpec()
+        elif at == event:
+            spec, props_spec = ArgSpec(None), ArgSpec()
+        else:
+            return None
+        return decorator.qualname, Tracker(
+            sdk=decorator.qualname,
+            shape="returns",
+            event=spec,
+            properties=props_spec,
+            affix=tracker.affix,
+            extra_keys=tracker.extra_keys,
+            via=(decorator.qualname, *(tracker.via or (tracker.sdk,))),
+        )
+    return None
+
+
+def forwards_returned(call: CallSite) -> bool:
+    """Whether ``call`` passes on the decorated function's result (the decorator's own sending call)."""
+    return any(isinstance(a.value, Returned) for a in call.args)

@@ -1,0 +1,156 @@
+"""Signed delivery -> queue -> worker -> check run, review and sticky comment on the stand-in GitHub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_helpers import REPO, deliver, pull_request_payload, wait_for
+from shop_pr import CART, NUMBER, ShopPR, make_shop_pr
+from standins.github_fake_repos import BOT, GitHubStandIn
+
+from github_app.context import Runtime
+from github_app.localgit import LocalRepo
+from github_app.queue import Worker
+from github_app.render import SUMMARY_MARKER
+
+
+@pytest.fixture
+def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
+    pr = make_shop_pr(tmp_path)
+    standin.add_repo(REPO, LocalRepo(pr.path))
+    standin.open_pull(REPO, NUMBER, "main", "feature")
+    return pr
+
+
+def completed_runs(standin: GitHubStandIn, head: str) -> list[dict]:
+    runs = standin.repos[REPO].check_runs.values()
+    return [r for r in runs if r["head_sha"] == head and r["status"] == "completed"]
+
+
+def push_event(client, shop: ShopPR, action: str = "synchronize", delivery: str | None = None):  # type: ignore[no-untyped-def]
+    return deliver(client, "pull_request", pull_request_payload(action, NUMBER, shop.head, shop.base), delivery)
+
+
+def test_push_gets_check_run_review_and_sticky_comment(client, worker: Worker, standin: GitHubStandIn, shop: ShopPR) -> None:
+    response = push_event(client, shop)
+    assert response.status_code == 202
+
+    run = wait_for(lambda: completed_runs(standin, shop.head), what="the check run")[0]
+    assert run["name"] == "productops/tracking-plan"
+    assert run["conclusion"] == "failure"
+    codes = sorted(a["title"] for a in run["annotations"])
+    # The typos the PR brings in, plus the deprecated call it leaves in the same file.
+    assert codes == ["PO101", "PO202", "PO203", "PO301"]
+    assert all(a["path"] == CART for a in run["annotations"])
+
+    repo = standin.repos[REPO]
+    comments = wait_for(lambda: repo.review_comments, what="review comments")
+    assert len(repo.reviews) == 1
+    commented = {c["line"] for c in comments}
+    deprecated_line = next(a["start_line"] for a in run["annotations"] if a["title"] == "PO301")
+    assert deprecated_line not in commented, "a finding outside the diff must stay an annotation"
+    assert all("```suggestion\n" in c["body"] and "<!-- productops-lint:finding:" in c["body"] for c in comments)
+    assert any('"Product Removed"' in c["body"] for c in comments)
+
+    sticky = [c for c in repo.issue_comments if SUMMARY_MARKER in c["body"]]
+    assert len(sticky) == 1 and sticky[0]["user"]["login"] == BOT
+    assert "PO101" in sticky[0]["body"] and run["html_url"] in sticky[0]["body"]
+
+
+def test_second_push_updates_rather_than_duplicates(client, worker: Worker, standin: GitHubStandIn, shop: ShopPR) -> None:
+    push_event(client, shop)
+    wait_for(lambda: completed_runs(standin, shop.head), what="the first check run")
+    repo = standin.repos[REPO]
+    first = {c["id"]: c["body"] for c in repo.review_comments}
+    human = standin.human_reply(REPO, next(i for i, b in first.items() if "Product Removed" in b), "Good catch")
+
+    # Fix one typo and push lines down by two, so every other finding moves.
+    fixed = shop.cart().replace('"Prodcut Removed"', '"Product Removed"').replace('"""The', '# moved\n# down\n"""The', 1)
+    standin.push(REPO, NUMBER, shop.push({CART: fixed}))
+    push_event(client, shop)
+    run = wait_for(lambda: completed_runs(standin, shop.head), what="the second check run")[0]
+
+    assert sorted(a["title"] for a in run["annotations"]) == ["PO202", "PO203", "PO301"]
+    assert len([c for c in repo.issue_comments if SUMMARY_MARKER in c["body"]]) == 1
+    sticky = next(c for c in repo.issue_comments if SUMMARY_MARKER in c["body"])
+    assert shop.head[:7] in sticky["body"] and "PO101" not in sticky["body"]
+    ours = [c for c in repo.review_comments if c["user"]["login"] == BOT]
+    assert len(ours) == len(first), "moved findings keep their comment; nothing is posted twice"
+    resolved = [c for c in ours if "Product Removed" in c["body"]]
+    assert len(resolved) == 1 and "Resolved in" in resolved[0]["body"]
+    assert "<!-- productops-lint:resolved:" in resolved[0]["body"]
+    assert any(c["id"] == human["id"] for c in repo.review_comments), "a human reply is never deleted"
+    assert len(repo.reviews) == 1
+
+
+def test_redelivery_is_a_noop(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    assert push_event(client, shop, delivery="delivery-1").status_code == 202
+    wait_for(lambda: runtime.store.delivery_state("delivery-1") == "succeeded", what="the delivery to succeed")
+    runs = len(standin.repos[REPO].check_runs)
+
+    again = push_event(client, shop, delivery="delivery-1")
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert runtime.store.pending_jobs() == []
+    assert len(standin.repos[REPO].check_runs) == runs
+
+
+def test_redelivery_of_failed_delivery_is_processed(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    # A 4xx is not transient: the job fails at once and concludes its check run explaining why.
+    standin.fault("GET", r"/git/trees/", status=422, body={"message": "tree is broken"})
+    push_event(client, shop, delivery="delivery-2")
+    wait_for(lambda: runtime.store.delivery_state("delivery-2") == "failed", what="the delivery to fail")
+    failed = completed_runs(standin, shop.head)
+    assert [r["conclusion"] for r in failed] == ["failure"]
+    assert "tree is broken" in failed[0]["output"]["summary"]
+
+    assert push_event(client, shop, delivery="delivery-2").status_code == 202
+    wait_for(lambda: runtime.store.delivery_state("delivery-2") == "succeeded", what="the redelivery")
+    assert sorted(r["conclusion"] for r in completed_runs(standin, shop.head)) == ["failure", "failure"]
+    assert len(completed_runs(standin, shop.head)[-1]["annotations"]) == 4
+
+
+def test_pull_request_without_python_changes_concludes_neutral(client, worker: Worker, standin: GitHubStandIn, shop: ShopPR) -> None:
+    before = shop.head
+    shop.push({"README.md": "# Shop\n"})
+    pull = standin.open_pull(REPO, 8, before, "feature")  # only README.md differs
+    payload = pull_request_payload("opened", 8, shop.head, pull.base)
+    assert deliver(client, "pull_request", payload).status_code == 202
+    run = wait_for(lambda: completed_runs(standin, shop.head), what="the check run")[0]
+    assert run["conclusion"] == "neutral"
+    assert run["output"]["title"] == "No Python changes"
+    assert standin.repos[REPO].reviews == []
+
+
+def test_transient_errors_are_retried_and_the_check_still_concludes(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    # More 502s than PyGithub's own retries absorb: the job retries later with a fresh check run.
+    standin.fault("GET", rf"/pulls/{NUMBER}/files$", status=502, times=5)
+    push_event(client, shop, delivery="delivery-3")
+    wait_for(lambda: runtime.store.delivery_state("delivery-3") == "succeeded", what="the retried job")
+    conclusions = [r["conclusion"] for r in completed_runs(standin, shop.head)]
+    assert conclusions == ["neutral", "failure"], "the interrupted run is concluded, the retry reports"
+    assert all(r["status"] == "completed" for r in standin.repos[REPO].check_runs.values())
+
+
+def test_deleted_pull_request_is_dropped(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    standin.repos[REPO].pulls[NUMBER].deleted = True
+    push_event(client, shop, delivery="delivery-4")
+    wait_for(lambda: runtime.store.delivery_state("delivery-4") == "succeeded", what="the job")
+    assert standin.repos[REPO].check_runs == {}
+
+
+def test_work_for_an_old_head_is_dropped(client, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    old = shop.head
+    push_event(client, shop, delivery="old-head")
+    standin.push(REPO, NUMBER, shop.push({"shop/extra.py": "X = 1\n"}))
+    push_event(client, shop, delivery="new-head")
+    # Both jobs are queued before any worker runs; only the newest head is checked.
+    running = Worker(runtime.queue, workers=1)
+    running.start()
+    try:
+        wait_for(lambda: runtime.store.delivery_state("new-head") == "succeeded", what="the newer job")
+        wait_for(lambda: runtime.store.delivery_state("old-head") == "succeeded", what="the older job")
+    finally:
+        running.stop()
+    heads = [r["head_sha"] for r in standin.repos[REPO].check_runs.values()]
+    assert heads == [shop.head] and old != shop.head

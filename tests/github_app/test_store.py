@@ -1,0 +1,76 @@
+"""Delivery outcomes, job leases and PR heads behave the same on SQLite and on a real Redis."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from github_app.store import FAILED, QUEUED, SUCCEEDED, SqliteStore, Store
+from github_app.store_redis import RedisStore
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "redis":
+        return RedisStore(request.getfixturevalue("redis_url"))
+    return SqliteStore(str(tmp_path / "queue.sqlite3"))
+
+
+def test_delivery_is_claimed_once_until_it_fails(store: Store) -> None:
+    assert store.claim_delivery("d")
+    assert store.delivery_state("d") == QUEUED
+    assert not store.claim_delivery("d"), "queued or in flight"
+    store.finish_delivery("d", ok=True)
+    assert store.delivery_state("d") == SUCCEEDED
+    assert not store.claim_delivery("d"), "succeeded"
+    store.finish_delivery("d", ok=False)
+    assert store.delivery_state("d") == FAILED
+    assert store.claim_delivery("d"), "a failed delivery is processed again"
+    assert not store.claim_delivery("d")
+
+
+def test_newest_head_wins_whatever_the_arrival_order(store: Store) -> None:
+    store.set_head("a/b", 1, "new", at=20.0)
+    store.set_head("a/b", 1, "old", at=10.0)
+    assert store.head("a/b", 1) == "new"
+    store.set_head("a/b", 1, "newer", at=30.0)
+    assert store.head("a/b", 1) == "newer"
+    assert store.head("a/b", 2) is None
+
+
+def test_a_job_is_held_by_one_worker_until_its_lease_runs_out(store: Store) -> None:
+    store.add_job("j", {"x": 1})
+    assert store.claim_job("j", "w1", lease=30) == ({"x": 1}, 1)
+    assert store.claim_job("j", "w2", lease=30) is None
+    assert store.reclaim_stale(unclaimed_after=60) == []
+    assert store.renew_job("j", "w1", lease=30)
+    assert not store.renew_job("j", "w2", lease=30)
+
+
+def test_expired_lease_is_reclaimed_and_attempts_count_on(store: Store) -> None:
+    store.add_job("j", {"x": 1})
+    assert store.claim_job("j", "w1", lease=0.01) is not None
+    time.sleep(0.05)  # let the lease lapse; no assertion on time
+    assert store.reclaim_stale(unclaimed_after=60) == ["j"]
+    assert store.reclaim_stale(unclaimed_after=60) == [], "requeued once, not at every tick"
+    assert store.claim_job("j", "w2", lease=30) == ({"x": 1}, 2)
+    assert not store.renew_job("j", "w1", lease=30), "the dead worker's lease is gone"
+
+
+def test_released_and_completed_jobs(store: Store) -> None:
+    store.add_job("j", {})
+    store.claim_job("j", "w1", lease=30)
+    store.release_job("j", "w1")
+    assert store.claim_job("j", "w2", lease=30) == ({}, 2)
+    store.complete_job("j")
+    assert store.pending_jobs() == []
+    assert store.claim_job("j", "w3", lease=30) is None
+
+
+def test_unclaimed_job_is_reclaimed_after_a_while(store: Store) -> None:
+    store.add_job("j", {})
+    assert store.reclaim_stale(unclaimed_after=60) == []
+    assert store.reclaim_stale(unclaimed_after=0) == ["j"]
+    assert store.ping()
