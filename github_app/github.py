@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -192,9 +191,9 @@ class RepoClient:
             pr = self._repo.get_pull(number)
             pr.create_review(commit=self._repo.get_commit(commit_sha), body=body, event="COMMENT", comments=comments)
 
-    def edit_review_comment(self, comment_id: int, body: str) -> None:
+    def edit_review_comment(self, number: int, comment_id: int, body: str) -> None:
         with self._writing():
-            self._repo.get_pull(0).get_review_comment(comment_id).edit(body)
+            self._repo.get_pull(number).get_review_comment(comment_id).edit(body)
 
     def create_issue_comment(self, number: int, body: str) -> int:
         with self._writing():
@@ -206,4 +205,4 @@ class RepoClient:
 
 
 def now() -> datetime:
-    return datetime.fromtimestamp(time.time(), timezone.utc)
+    return datetime.now(timezone.utc)

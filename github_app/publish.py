@@ -11,11 +11,11 @@ from .github import RepoClient, now
 from .pipeline import Evaluation
 from .render import (
     MARKER_PREFIX,
+    MAX_OUTPUT_CHARS,
     SUMMARY_MARKER,
     CheckOutput,
     check_output,
     clip,
-    MAX_OUTPUT_CHARS,
     resolved_body,
     sticky_comment,
     suggestions,
@@ -68,7 +68,7 @@ def sync_review(repo: RepoClient, number: int, evaluation: Evaluation, bot: str,
     for fingerprint, comment_id in active.items():
         if fingerprint not in current:
             body = next(c.body for c in ours if c.id == comment_id)
-            repo.edit_review_comment(comment_id, resolved_body(body, fingerprint, evaluation.head_sha))
+            repo.edit_review_comment(number, comment_id, resolved_body(body, fingerprint, evaluation.head_sha))
     fresh = [s for s in suggestions(evaluation, limit=len(evaluation.diagnostics)) if s.fingerprint not in active]
     fresh = fresh[:limit]
     if fresh:

@@ -226,7 +226,7 @@ def calls(
     """List every tracking call found: the inventory ProductOps bootstraps a plan from."""
     from .inventory import calls_as_json, calls_as_text
 
-    ws = _workspace(ctx, require_plan=False)
+    ws = _workspace(ctx, require_plan=False, missing_registry_ok=True)
     result = _lint(ctx, ws, paths, jobs, no_cache)
     rendered = calls_as_json(result.calls, ws.root) if fmt == "json" else calls_as_text(result.calls, ws.root)
     click.echo(rendered)

@@ -10,11 +10,11 @@ from typing import Any, Sequence
 import click
 
 
-def _ws(ctx: click.Context, require_plan: bool = True) -> Any:
+def _ws(ctx: click.Context, require_plan: bool = True, missing_registry_ok: bool = False) -> Any:
     from .run import open_workspace
 
     root = ctx.find_root()
-    return open_workspace(root.obj.get("config_path"), require_plan=require_plan)
+    return open_workspace(root.obj.get("config_path"), require_plan=require_plan, missing_registry_ok=missing_registry_ok)
 
 
 @click.group("registry")
@@ -76,7 +76,7 @@ def init(ctx: click.Context, from_code: bool, output: str | None, force: bool) -
     from .registry.interchange import import_plan
     from .run import lint
 
-    ws = _ws(ctx, require_plan=False)
+    ws = _ws(ctx, require_plan=False, missing_registry_ok=True)
     result = lint(ws)
     imported = import_plan(calls_as_json(result.calls, ws.root, values=True), "calls", "code")
     registry_dir = ws.root / (ws.config.registry[0] if ws.config.registry else "rules")

@@ -11,6 +11,8 @@ from .config import Config, is_enabled, severity_for
 from .registry.model import Plan
 from .types import Diagnostic, Severity, Span, TrackingCall
 
+# Bump when Result's shape or meaning changes, so cached whole-run results are ignored.
+RESULT_FORMAT = 1
 # Files larger than this are not parsed (generated code, vendored bundles); PO003 says so.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 

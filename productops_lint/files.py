@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import tempfile
+from time import time_ns
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -121,13 +122,25 @@ def read_rule_files_at(spec: str, root: Path, registry: Sequence[str]) -> list[t
 class FileProvider:
     """Python files of the project under ``root``, honouring .gitignore and configured excludes."""
 
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, manifest_dir: Path | None = None) -> None:
         import pathspec
 
         self.root = root
         self.config = config
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
         self._paths: list[str] | None = None
+        self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
+
+    def digest(self, path: str) -> str | None:
+        """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
+        if self._manifest is None:
+            data = self.read(path)
+            return None if data is None else digest(data)
+        return self._manifest.digest(self.root / path, path)
+
+    def save(self) -> None:
+        if self._manifest is not None:
+            self._manifest.save()
 
     def paths(self) -> list[str]:
         if self._paths is None:
@@ -201,6 +214,56 @@ class FileProvider:
             # Explicit files outside discovery (ignored, or not .py) still resolve cross-module.
             self._paths = sorted(set(self._paths) | {p for p in out if p.endswith(".py")})
         return sorted(out)
+
+
+class _Manifest:
+    """path -> (mtime_ns, size, inode, digest), so an unchanged tree is recognised by stat alone.
+
+    Like git's index, an entry is trusted only when the file's mtime is safely older than the moment
+    it was recorded: a file edited within the same clock tick is hashed again.
+    """
+
+    _RACY_NS = 2_000_000_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, tuple[int, int, int, int, str]] = {}
+        self._dirty = False
+        try:
+            with open(path, "rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict):
+                self._entries = loaded
+        except Exception:  # missing or corrupt: start afresh
+            self._entries = {}
+
+    def digest(self, full: Path, key: str) -> str | None:
+        try:
+            st = full.stat()
+        except OSError:
+            return None
+        entry = self._entries.get(key)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
+            return entry[4]
+        try:
+            data = full.read_bytes()
+        except OSError:
+            return None
+        value = digest(data)
+        self._entries[key] = (*stamp, time_ns(), value)
+        self._dirty = True
+        return value
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(self.path, pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL))
+            self._dirty = False
+        except OSError:
+            pass
 
 
 class FileCache:

@@ -124,12 +124,12 @@ def registry_main(argv: Sequence[str] | None = None) -> int:
     Given file names (the plain git hook passes the staged YAML files), it runs only when one of
     them is a rule file; options are those of ``check``.
     """
-    group, options, filenames = _split_check_args(argv)
-    config_path = group[-1].split("=", 1)[-1] if group else None
     from . import files as project_files
     from .checks import all_checks
     from .config import is_enabled
 
+    group, options, filenames = _split_check_args(argv)
+    config_path = group[-1].split("=", 1)[-1] if group else None
     try:
         root = project_files.find_root(Path(config_path).resolve().parent if config_path else None)
         config = project_files.load_config(root, Path(config_path).resolve() if config_path else None)

@@ -16,6 +16,7 @@ from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.summarize import module_name, summarize
 from .detect.values import ModuleSummary
+from .prefilter import ImportGate, word_pattern
 from .engine import MAX_FILE_BYTES, SourceProvider, SummaryCache, decode_source, file_diagnostic
 from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
@@ -28,13 +29,6 @@ _PARALLEL_MIN_FILES = 16
 
 def _summarize_job(item: tuple[str, str, str]) -> ModuleSummary:
     return summarize(*item)
-
-
-def needle_pattern(names: Iterable[str]) -> re.Pattern[bytes] | None:
-    names = sorted(set(names))
-    if not names:
-        return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
 
 
 class Project:
@@ -62,6 +56,9 @@ class Project:
         self._summaries: dict[str, ModuleSummary] = {}
         self._problems: dict[str, tuple[str, int, int, str]] = {}
         self._matched: set[str] = set()
+        # Stage-1 bookkeeping: which needle words each file contains, and which words were searched.
+        self._words: dict[str, set[str]] = {}
+        self._scanned_words: set[str] = set()
         self.index = Index(self._load_module, lambda name: name in self.module_paths)
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
@@ -150,31 +147,83 @@ class Project:
         self._summarize_paths([path])
         return self._summaries.get(path)
 
-    # -- the pre-filter --------------------------------------------------------------------
-    def _needles(self) -> set[str]:
-        """Names a file must mention to contain a call to any tracker known so far."""
-        names = {split_ref(key)[-1].removesuffix("()") for key in self.trackers}
+    # -- the pre-filter ---------------------------------------------------------------------
+    # Resolution only ever starts from an import or a definition in the same file, so a file can
+    # hold a tracking call only if it names an SDK module or a project module that leads to a
+    # tracker. Those module names are the needles; the set grows as relevant modules are found.
+    def _gate(self) -> tuple[set[str], ImportGate]:
+        """Stage-1 words and the stage-2 import gate for what is known so far."""
+        roots = {split_ref(key)[0].removesuffix("()") for key in self.base}
+        relevant: set[str] = set()
+        for wrapper in (*self.config.wrappers, *self.plan.wrappers):
+            module = wrapper.qualname.rpartition(".")[0]
+            relevant.add(module or wrapper.qualname)
+        prefixes = self._tracker_prefixes()
         for summary in self.index.loaded():
-            for name in summary.symbols:
-                if self.index.canonical(f"{summary.module}.{name}") & self.trackers.keys():
-                    names.add(name)
-            for cls, info in summary.classes.items():
-                for attr in info.attrs:
-                    if self.index.canonical(f"{cls}().{attr}") & self.trackers.keys():
-                        names.add(attr)
-        return names
+            if summary.module and self._relevant(summary, prefixes):
+                relevant.add(summary.module)
+        names = set(roots)
+        for module in relevant:
+            names.update(module.split("."))
+        names.discard("")
+        return names, ImportGate(roots, relevant)
 
-    def _scan(self, paths: Sequence[str], names: set[str]) -> list[str]:
-        pattern = needle_pattern(names)
-        if pattern is None:
-            return []
+    def _tracker_prefixes(self) -> set[str]:
+        """Every proper prefix of a tracker name: a name that leads to a tracker by attribute access."""
+        out: set[str] = set()
+        for key in self.trackers:
+            segs = split_ref(key)
+            out.update(".".join(segs[:i]) for i in range(1, len(segs)))
+        return out
+
+    def _leads_to_tracker(self, ref: str, prefixes: set[str]) -> bool:
+        return any(c in self.trackers or c in prefixes for c in self.index.canonical(ref))
+
+    def _relevant(self, summary: ModuleSummary, prefixes: set[str]) -> bool:
+        """Whether importing this module can give access to a tracker (a wrapper, client or re-export)."""
+        if any(qual in self.trackers for qual in summary.functions):
+            return True
+        for name in summary.symbols:
+            if self._leads_to_tracker(f"{summary.module}.{name}", prefixes):
+                return True
+        for cls, info in summary.classes.items():
+            if any(self._leads_to_tracker(base, prefixes) for base in info.bases):
+                return True
+            if any(self._leads_to_tracker(f"{cls}().{attr}", prefixes) for attr in info.attrs):
+                return True
+        return False
+
+    def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
+        """Files that pass both stages; each file's bytes are searched once per new needle word."""
+        fresh = names - self._scanned_words
+        pattern = word_pattern(fresh)
+        if pattern is not None:
+            for path in paths:
+                data = self._raw(path)
+                if data is not None:
+                    found = {m.decode() for m in pattern.findall(data)}
+                    if found:
+                        self._words.setdefault(path, set()).update(found)
+            self._scanned_words |= fresh
         hits = []
         for path in paths:
-            text = self._texts.get(path)
-            data = text.encode("utf-8", "surrogatepass") if text is not None else self._bytes(path)
-            if data is not None and pattern.search(data):
+            if not self._words.get(path, set()) & names:
+                continue
+            text = self.text(path)
+            module = module_name(path, self.config.src)
+            if text is None or gate.admits(text, module, path.endswith("__init__.py")):
                 hits.append(path)
         return hits
+
+    def _raw(self, path: str) -> bytes | None:
+        text = self._texts.get(path)
+        return text.encode("utf-8", "surrogatepass") if text is not None else self._bytes(path)
+
+    def _words_in(self, paths: Sequence[str], names: set[str]) -> list[str]:
+        pattern = word_pattern(names)
+        if pattern is None:
+            return []
+        return [p for p in paths if (data := self._raw(p)) is not None and pattern.search(data)]
 
     def _infer(self) -> None:
         if self.config.infer_wrappers:
@@ -183,13 +232,14 @@ class Project:
     def tracking_calls(self, targets: Sequence[str] | None, prefilter: bool = True) -> list[TrackingCall]:
         if prefilter:
             remaining = list(self.paths)
-            used: set[str] = set()
+            seen: tuple[frozenset[str], frozenset[str]] | None = None
             while True:
-                fresh = self._needles() - used
-                if not fresh:
+                names, gate = self._gate()
+                state = (frozenset(names), frozenset(gate.relevant))
+                if state == seen:
                     break
-                used |= fresh
-                hits = self._scan(remaining, fresh)
+                seen = state
+                hits = self._scan(remaining, names, gate)
                 self._matched.update(hits)
                 self._summarize_paths(hits)
                 hit_set = set(hits)
@@ -198,7 +248,7 @@ class Project:
         else:
             self._summarize_paths(self.paths)
             self._infer()
-            self._matched.update(self._scan(self.paths, self._needles()))
+            self._matched.update(self._scan(self.paths, *self._gate()))
         wanted = set(targets) if targets is not None else None
         calls: list[TrackingCall] = []
         for summary in sorted(self.index.loaded(), key=lambda s: s.path):
@@ -213,7 +263,7 @@ class Project:
         names = {c.origin.constant.rpartition(".")[2] for c in calls if c.origin and c.origin.constant}
         unread = [p for p in self.paths if p not in self._summaries]
         if names and unread:
-            self._summarize_paths(self._scan(unread, names))
+            self._summarize_paths(self._words_in(unread, names))
 
     # -- results ---------------------------------------------------------------------------
     def file_diagnostics(self, targets: Sequence[str] | None) -> Iterator[Diagnostic]:

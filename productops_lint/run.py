@@ -5,40 +5,67 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from . import files
 from .config import Config
 from .engine import Result, analyze
-from .fix import MAX_FIX_PASSES, FixRun, declared_encoding, fix_until_stable
 from .registry.model import Plan
 from .types import Diagnostic, Location, Problem, UserError
+
+if TYPE_CHECKING:
+    from .fix import FixRun
+
+# Imported lazily: fix.py pulls in libcst, which a cached run never needs.
+MAX_FIX_PASSES = 10
 
 
 @dataclass
 class Workspace:
-    """The project being checked: its root, effective config and tracking plan."""
+    """The project being checked: its root, effective config and tracking plan (parsed on first use)."""
 
     root: Path
     config: Config
-    plan: Plan
     rule_files: list[tuple[str, str]] = field(default_factory=list)
+    _plan: Plan | None = None
 
-    def provider(self) -> files.FileProvider:
-        return files.FileProvider(self.root, self.config)
+    @property
+    def plan(self) -> Plan:
+        # Parsing and validating the plan imports jsonschema; a cached run never needs it.
+        if self._plan is None:
+            if self.rule_files:
+                from .registry.loader import load_plan
+
+                self._plan = load_plan(self.rule_files)
+            else:
+                self._plan = Plan()
+        return self._plan
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / self.config.cache_dir
+
+    def provider(self, use_cache: bool = True) -> files.FileProvider:
+        return files.FileProvider(self.root, self.config, self.cache_dir if use_cache else None)
 
 
 def open_workspace(
     config_path: str | None = None,
     start: Path | None = None,
     require_plan: bool = True,
+    missing_registry_ok: bool = False,
     **overrides: object,
 ) -> Workspace:
-    """Find the project, read its config and rule files (raising UserError with every problem)."""
+    """Find the project, read its config and rule files (raising UserError with every problem).
+
+    A configured registry path that does not exist is an error unless ``missing_registry_ok``
+    (commands that inventory the code or write the first plan, before any rule file exists).
+    """
     root = Path(config_path).resolve().parent if config_path else files.find_root(start)
     config = files.load_config(root, Path(config_path).resolve() if config_path else None)
     config = config.with_overrides(**overrides)
-    paths = files.rule_file_paths(root, config.registry, required=require_plan or config.source is not None)
+    required = require_plan or (config.source is not None and not missing_registry_ok)
+    paths = files.rule_file_paths(root, config.registry, required=required)
     if not paths and require_plan:
         raise UserError(
             Problem(
@@ -46,11 +73,10 @@ def open_workspace(
                 "no tracking plan found: add YAML rule files there or set `registry` in [tool.productops]",
             )
         )
-    from .registry.loader import load_plan
-
-    rule_files = files.read_rule_files(paths)
-    plan = load_plan(rule_files) if rule_files else Plan()
-    return Workspace(root=root, config=config, plan=plan, rule_files=rule_files)
+    workspace = Workspace(root=root, config=config, rule_files=files.read_rule_files(paths))
+    if require_plan:
+        workspace.plan  # noqa: B018 - surface rule-file problems now, with exit 2
+    return workspace
 
 
 def lint(
@@ -63,11 +89,19 @@ def lint(
     progress: Callable[[int, int], None] | None = None,
     overrides: Mapping[str, str] | None = None,
 ) -> Result:
-    """Analyze the project (or ``paths``); ``overrides`` stand in for the text of some files."""
-    provider = ws.provider()
+    """Analyze the project (or ``paths``); ``overrides`` stand in for the text of some files.
+
+    With the cache on, a run whose inputs are all unchanged returns the stored result at once.
+    """
+    provider = ws.provider(use_cache)
     targets = provider.targets(paths) if paths else None
-    cache = files.FileCache(ws.root / ws.config.cache_dir) if use_cache else None
-    return analyze(
+    cache = files.FileCache(ws.cache_dir) if use_cache else None
+    key = run_key(ws, provider, targets, prefilter) if cache is not None and not overrides else None
+    if cache is not None and key is not None:
+        hit = cache.get(key)
+        if isinstance(hit, Result):
+            return hit
+    result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
         ws.plan,
@@ -77,6 +111,29 @@ def lint(
         prefilter=prefilter,
         progress=progress,
     )
+    if cache is not None and key is not None:
+        cache.put(key, result)
+        provider.save()
+    return result
+
+
+def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:
+    """Everything a run's result depends on: tool, config, rule files, targets, and every file's content."""
+    import hashlib
+
+    from . import __version__
+    from .engine import RESULT_FORMAT
+
+    h = hashlib.sha256()
+    h.update(f"run\0{__version__}\0{RESULT_FORMAT}\0{ws.config!r}\0{targets!r}\0{prefilter}".encode())
+    for path, text in ws.rule_files:
+        h.update(f"\0{path}\0{text}".encode())
+    for path in provider.paths():
+        file_digest = provider.digest(path)
+        if file_digest is None:
+            return None  # an unreadable file: compute afresh so it is reported
+        h.update(f"\0{path}\0{file_digest}".encode())
+    return "run-" + h.hexdigest()
 
 
 class _Overlay:
@@ -92,6 +149,8 @@ class _Overlay:
         text = self.texts.get(path)
         if text is None:
             return self.base.read(path)
+        from .fix import declared_encoding
+
         # Encoded as the file will be written, so its coding cookie still reads true.
         return text.encode(declared_encoding(text))
 
@@ -109,11 +168,21 @@ def apply_baseline(ws: Workspace, result: Result, path: Path | None) -> tuple[li
         return result.diagnostics, 0
     from .baseline import filter_new, parse_baseline
 
+    shown = _relative(path)
     text = files.read_text(path)
     if text is None:
-        raise UserError(Problem(Location(str(path)), "cannot read the baseline file"))
-    baseline = parse_baseline(text, str(path))
+        raise UserError(Problem(Location(shown), "cannot read the baseline file (not UTF-8, or not readable)"))
+    baseline = parse_baseline(text, shown)
     return filter_new(result.diagnostics, baseline, result.sources)
+
+
+def _relative(path: Path) -> str:
+    """``path`` as people typed it: relative to the current folder when that is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return rel if len(rel) < len(str(path)) else str(path)
 
 
 def write_baseline(result: Result, path: Path) -> None:
@@ -154,6 +223,8 @@ def apply_fixes(
     With ``write``, each changed file is then replaced atomically, in its own encoding, unless it
     changed on disk since it was read.
     """
+
+    from .fix import fix_until_stable
 
     def reanalyze(texts: Mapping[str, str]) -> Result:
         return lint(ws, paths, jobs=jobs, use_cache=use_cache, overrides=texts)

@@ -11,11 +11,13 @@ in ``FIXTURE_SETS``.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
+import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -50,8 +52,167 @@ def derive_sarif(source: Path, dest: Path) -> None:
     _copy(folder, dest, [SARIF_SCHEMA_NAME, "README.md", "LICENSE"])
 
 
+# The REST operations the GitHub App makes (github_app/github.py); the stand-in GitHub server in
+# tests/standins rejects any request that matches none of them.
+GITHUB_OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("get", "/app"),
+    ("post", "/app/installations/{installation_id}/access_tokens"),
+    ("get", "/repos/{owner}/{repo}"),
+    ("get", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+    ("get", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
+    ("get", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"),
+    ("post", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
+    ("patch", "/repos/{owner}/{repo}/pulls/comments/{comment_id}"),
+    ("get", "/repos/{owner}/{repo}/git/trees/{tree_sha}"),
+    ("get", "/repos/{owner}/{repo}/git/blobs/{file_sha}"),
+    ("post", "/repos/{owner}/{repo}/check-runs"),
+    ("patch", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
+    ("get", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls"),
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
+    ("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
+    ("patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
+)
+
+# Webhook examples the GitHub App tests deliver, copied byte for byte: (folder, file).
+WEBHOOK_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("pull_request", "opened.payload.json"),
+    ("pull_request", "synchronize.payload.json"),
+    ("pull_request", "reopened.payload.json"),
+    ("pull_request", "ready_for_review.with-installation.payload.json"),
+    ("pull_request", "closed.payload.json"),
+    ("check_suite", "requested.payload.json"),
+    ("check_suite", "rerequested.payload.json"),
+    ("check_run", "rerequested.payload.json"),
+)
+
+# Payload schemas the tests validate derived payloads against (plus everything they reference).
+WEBHOOK_DEFINITIONS: tuple[str, ...] = (
+    "pull_request$edited",
+    "pull_request$opened",
+    "pull_request$synchronize",
+    "check_suite$requested",
+    "check_suite$rerequested",
+    "check_run$rerequested",
+)
+
+
+def _refs(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _resolve(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _closure(document: dict[str, Any], roots: list[Any]) -> set[str]:
+    """Every local ``$ref`` reachable from ``roots``."""
+    seen: set[str] = set()
+    todo = [ref for root in roots for ref in _refs(root)]
+    while todo:
+        ref = todo.pop()
+        if ref in seen or not ref.startswith("#/"):
+            continue
+        seen.add(ref)
+        todo.extend(_refs(_resolve(document, ref)))
+    return seen
+
+
+def _load_json(path: Path) -> Any:
+    if not path.is_file():
+        raise FixtureError(f"missing {path}")
+    return json.loads(path.read_text())
+
+
+def derive_github_openapi(source: Path, dest: Path) -> None:
+    """GitHub's REST description trimmed to the App's operations and the components they reference."""
+    folder = source / "github-openapi"
+    full = _load_json(folder / "api.github.com.json")
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path in GITHUB_OPERATIONS:
+        item = full["paths"][path]
+        kept = paths.setdefault(path, {k: v for k, v in item.items() if k == "parameters"})
+        kept[method] = item[method]
+    trimmed: dict[str, Any] = {
+        "openapi": full["openapi"], "info": full["info"], "servers": full["servers"],
+        "paths": paths, "components": {},
+    }
+    for ref in sorted(_closure(full, [paths])):
+        _, section, kind, name = ref.split("/", 3)
+        trimmed[section].setdefault(kind, {})[name] = _resolve(full, ref)
+    _copy(folder, dest, ["LICENSE"])
+    (dest / "README.md").write_text(
+        "# Trimmed GitHub REST API description (third-party test data)\n\n"
+        "`trimmed.json` is derived by `scripts/derive_fixtures.py github-openapi` from GitHub's official\n"
+        "OpenAPI description (`api.github.com.json` of the npm package `@octokit/openapi` 23.0.2; upstream\n"
+        "https://github.com/github/rest-api-description). Only the operations the GitHub App makes are\n"
+        "kept, with every component they reference; nothing else is changed. License: MIT, see LICENSE.\n"
+    )
+    (dest / "trimmed.json").write_text(json.dumps(trimmed, indent=1, sort_keys=True) + "\n")
+
+
+def definition_schema(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """A schema that validates one event payload (``pull_request$edited``) against ``schema``."""
+    return {"$schema": schema["$schema"], "definitions": schema["definitions"], "$ref": f"#/definitions/{name}"}
+
+
+def _pull_request_edited(opened: dict[str, Any]) -> dict[str, Any]:
+    # GitHub publishes no `edited` example; it is `opened` plus the `changes` it reports.
+    edited = copy.deepcopy(opened)
+    edited["action"] = "edited"
+    edited["changes"] = {"body": {"from": "The body before the edit"}}
+    return edited
+
+
+def derive_github_webhooks(source: Path, dest: Path) -> None:
+    """The webhook examples the App tests deliver, a derived `pull_request.edited`, a trimmed schema."""
+    import jsonschema
+
+    folder = source / "github-webhooks"
+    for event, name in WEBHOOK_EXAMPLES:
+        _copy(folder / event, dest / event, [name])
+    _copy(folder, dest, ["LICENSE"])
+    full_schema = _load_json(source / "github-webhook-schemas" / "schema.json")
+    roots = [{"$ref": f"#/definitions/{name}"} for name in WEBHOOK_DEFINITIONS]
+    keep = {ref.rsplit("/", 1)[1] for ref in _closure(full_schema, roots)}
+    schema = {
+        "$schema": full_schema["$schema"],
+        "definitions": {k: v for k, v in full_schema["definitions"].items() if k in keep},
+        "oneOf": roots,
+    }
+    (dest / "schema.json").write_text(json.dumps(schema, indent=1, sort_keys=True) + "\n")
+    shutil.copyfile(source / "github-webhook-schemas" / "LICENSE", dest / "schema.LICENSE")
+    edited = _pull_request_edited(_load_json(folder / "pull_request" / "opened.payload.json"))
+    try:
+        jsonschema.validate(edited, definition_schema(schema, "pull_request$edited"))
+    except jsonschema.ValidationError as exc:
+        raise FixtureError(f"derived pull_request.edited does not match the schema: {exc.message}") from None
+    (dest / "pull_request" / "edited.derived.json").write_text(json.dumps(edited, indent=2) + "\n")
+    (dest / "README.md").write_text(
+        "# GitHub webhook example payloads (third-party test data)\n\n"
+        "Unmodified copies of example payloads from https://github.com/octokit/webhooks\n"
+        "(`payload-examples/api.github.com/`, commit 3a58428aa5c399cf5aa12c8663aea1fb1f515254), made by\n"
+        "`scripts/derive_fixtures.py github-webhooks`. `pull_request/edited.derived.json` is derived from\n"
+        "`opened.payload.json` (action `edited` plus a `changes` object) and validated against\n"
+        "`schema.json`, trimmed from `@octokit/webhooks-schemas` 7.6.1 to the events the App handles.\n"
+        "License: MIT, see LICENSE (payloads) and schema.LICENSE (schema).\n"
+    )
+
+
 FIXTURE_SETS: dict[str, Callable[[Path, Path], None]] = {
     "sarif": derive_sarif,
+    "github-openapi": derive_github_openapi,
+    "github-webhooks": derive_github_webhooks,
 }
 
 

@@ -111,6 +111,6 @@ def machine_info() -> dict[str, object]:
             "fixit": _first_line([tool("fixit"), "--version"]),
             "semgrep": _first_line([tool("semgrep"), "--version", "--disable-version-check"]),
             "ripgrep": _first_line([tool("rg"), "--version"]),
-            "libcst": _first_line([str(BIN / "python"), "-c", "import libcst; print(libcst.__version__)"]),
+            "libcst": _first_line([str(BIN / "python"), "-c", "from importlib.metadata import version; print(version('libcst'))"]),
         },
     }

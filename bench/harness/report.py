@@ -51,6 +51,8 @@ def _fmt_s(value: float | None) -> str:
 def _fmt_ratio(value: float | None) -> str:
     if value is None:
         return "—"
+    if value < 0.1:
+        return f"{value:.2g}×"  # keep two significant digits for the fast rows (ripgrep, warm)
     return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 

@@ -45,6 +45,7 @@ class ExprConverter:
 
     def __init__(self, collector: "_Collector") -> None:
         self.c = collector
+        self._evaluating: set[int] = set()
 
     # -- values --------------------------------------------------------------------------
     def value(self, node: cst.BaseExpression, const: str | None = None, depth: int = 0) -> Value:
@@ -187,6 +188,7 @@ class ExprConverter:
         if scope is None:
             return Unknown("no scope")
         values: list[Value] = []
+        local_scope = None
         for a in scope[node.value]:
             if isinstance(a, BuiltinAssignment):
                 values.append(Unknown("builtin"))
@@ -199,13 +201,17 @@ class ExprConverter:
                 qual = self.c.def_quals.get(id(a.scope.node))
                 values.append(Ref((f"{qual}.{node.value}",)) if qual else Unknown("class attribute"))
             else:
+                local_scope = a.scope
                 values.append(self._local_value(node, a, depth))
         combined = _combine(values)
-        if isinstance(combined, Param) and not combined.star and not combined.attrs:
-            # `props[KEY] = v` on a parameter: the function adds KEY to whatever it was given.
-            added = self._with_additions(DictVal((), (combined,)), node.value, scope, depth)
-            if added.items:
-                return added
+        if local_scope is not None:
+            # `props[KEY] = v` / `props.update(...)` after binding: keys added to whatever was bound,
+            # a parameter included (then the function adds KEY to what its caller gave).
+            if isinstance(combined, Param) and not combined.star and not combined.attrs:
+                added = self._with_additions(DictVal((), (combined,)), node.value, local_scope, depth)
+                return added if added.items else combined
+            if isinstance(combined, DictVal):
+                return self._with_additions(combined, node.value, local_scope, depth)
         return combined
 
     def _local_value(self, node: cst.Name, a: Any, depth: int) -> Value:
@@ -227,10 +233,13 @@ class ExprConverter:
         expr = self.c.tables.assigned.get(id(bound))
         if expr is None:
             return Unknown("bound by a loop, `with` or unpacking")
-        value = self.value(expr, None, depth + 1)
-        if isinstance(value, DictVal):
-            value = self._with_additions(value, node.value, a.scope, depth)
-        return value
+        if id(bound) in self._evaluating:
+            return _CYCLE  # `props = props or {}` reads the name it binds
+        self._evaluating.add(id(bound))
+        try:
+            return self.value(expr, None, depth + 1)
+        finally:
+            self._evaluating.discard(id(bound))
 
     def _with_additions(self, value: DictVal, name: str, scope: Any, depth: int) -> DictVal:
         items = list(value.items)
@@ -312,6 +321,9 @@ class ExprConverter:
         )
 
 
+_CYCLE = Unknown("reads itself")
+
+
 def _empty_default(value: Value) -> bool:
     return (isinstance(value, DictVal) and not value.items and not value.spreads) or value == Lit(None)
 
@@ -328,6 +340,7 @@ def _flatten(*values: Value) -> Value:
 
 
 def _combine(values: list[Value]) -> Value:
+    values = [v for v in values if v is not _CYCLE] or values
     if not values:
         return Unknown("unbound name")
     params = [v for v in values if isinstance(v, Param)]

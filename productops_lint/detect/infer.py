@@ -304,7 +304,11 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
     elif ex.props is not None:
         forwarded.append(ex.props)
     for value in forwarded:
-        if isinstance(value, Param) and value.star == "**":
+        resolved = index.value(value) if isinstance(value, Ref) else value
+        if isinstance(resolved, DictVal):  # `{**self.defaults, ...}` with defaults visible
+            extra.extend((item, path) for item in resolved.items)
+            unknown |= bool(resolved.spreads)
+        elif isinstance(value, Param) and value.star == "**":
             kwargs = True
         elif isinstance(value, Param):
             props = ArgSpec(value.index, value.name)

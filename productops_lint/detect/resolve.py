@@ -26,12 +26,25 @@ class Index:
         self._has_module = has_module
         self._modules: dict[str, ModuleSummary | None] = {}
         self._canonical: dict[str, frozenset[str]] = {}
+        self._splits: dict[tuple[str, bool], tuple[ModuleSummary, tuple[str, ...]] | None] = {}
+        self._allow_load = False
 
     def add(self, summary: ModuleSummary) -> None:
         self._modules[summary.module] = summary
+        # Memos describe what was loaded when they were made; a new module can change answers.
+        self._canonical.clear()
+        self._splits.clear()
 
     def module(self, name: str) -> ModuleSummary | None:
+        """A loaded module; others are read on demand only while resolving values (constants).
+
+        Callee resolution never needs a module the pre-filter did not select: a module that can
+        lead to a tracker names one in its imports, so the pre-filter selects it. Not loading on
+        demand there keeps one file's imports from pulling in the whole import graph.
+        """
         if name not in self._modules:
+            if not self._allow_load:
+                return None
             self._modules[name] = self._load(name) if self._has_module(name) else None
         return self._modules[name]
 
@@ -59,6 +72,16 @@ class Index:
         return found[0].functions.get(qual)
 
     def _split_module(self, ref: str) -> tuple[ModuleSummary, list[str]] | None:
+        # Memoized: resolution asks about the same few prefixes thousands of times per run.
+        key = (ref, self._allow_load)
+        if key in self._splits:
+            found = self._splits[key]
+            return (found[0], list(found[1])) if found else None
+        found = self._split_module_uncached(ref)
+        self._splits[key] = (found[0], tuple(found[1])) if found else None
+        return found
+
+    def _split_module_uncached(self, ref: str) -> tuple[ModuleSummary, list[str]] | None:
         segs = split_ref(ref)
         for i in range(len(segs), 0, -1):
             head = segs[:i]
@@ -81,8 +104,7 @@ class Index:
             return frozenset({ref})
         found = self._split_module(ref)
         result = frozenset({ref}) if found is None or not found[1] else frozenset(self._in_module(*found, depth))
-        if depth == 0:
-            self._canonical[ref] = result
+        self._canonical[ref] = result
         return result
 
     def _in_module(self, summary: ModuleSummary, rest: list[str], depth: int) -> set[str]:
@@ -154,6 +176,16 @@ class Index:
 
     # -- values ----------------------------------------------------------------------------
     def value(self, value: Value, depth: int = 0) -> Value:
+        """Follow references to constants, class attributes and enum members (reading modules as needed)."""
+        if self._allow_load:
+            return self._value(value, depth)
+        self._allow_load = True
+        try:
+            return self._value(value, depth)
+        finally:
+            self._allow_load = False
+
+    def _value(self, value: Value, depth: int = 0) -> Value:
         """Follow references to constants, class attributes and enum members."""
         if depth > _MAX_DEPTH:
             return Unknown("too many indirections")

@@ -112,7 +112,7 @@ class Project:
         # Never the debugging switch that lets tracebacks through, whatever the calling shell set.
         runner = CliRunner(env={"PRODUCTOPS_DEBUG": None, "NO_COLOR": None, **(env or {})})
         with working_directory(cwd or self.root):
-            result = runner.invoke(main, list(args), catch_exceptions=False)
+            result = runner.invoke(main, list(args), catch_exceptions=False, prog_name="productops-lint")
         return Run(result.exit_code, result.stdout, result.stderr)
 
 

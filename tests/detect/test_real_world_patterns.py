@@ -53,8 +53,8 @@ DECORATOR_TELEMETRY = {
 def test_decorator_sending_the_returned_event_reports_each_return() -> None:
     found = detect(DECORATOR_TELEMETRY)
     assert [(c.path, c.line, c.event, c.property_keys, c.partial) for c in found] == [
-        ("kit/telemetry.py", 26, "Pipeline Ran", ["components"], False),
-        ("kit/telemetry.py", 30, "Tutorial", ["tutorial.id"], False),
+        ("kit/telemetry.py", 26, "Pipeline Ran", ["os", "components"], False),
+        ("kit/telemetry.py", 30, "Tutorial", ["os", "tutorial.id"], False),
     ]
     assert found[0].via == ("kit.telemetry.send_telemetry", "kit.telemetry.Telemetry.send_event", "posthog")
 
@@ -213,8 +213,8 @@ def test_declared_http_sender_makes_its_helper_a_wrapper() -> None:
     config = Config(wrappers=(wrapper("bot.telemetry._send_event", 1, 2),))
     found = detect(HTTP_SEGMENT, config)
     assert [(c.line, c.event, c.event_kind, c.property_keys) for c in found] == [
-        (17, "Training Started", "constant", ["type", "language"]),
-        (20, "Telemetry Disabled", "constant", []),
+        (17, "Training Started", "constant", ["metrics_id", "type", "language"]),
+        (20, "Telemetry Disabled", "constant", ["metrics_id"]),
     ]
     assert found[0].via == ("bot.telemetry._track", "bot.telemetry._send_event")
 

@@ -98,6 +98,20 @@ def check_suite_payload(action: str, head: str, numbers: list[int]) -> dict[str,
     return payload
 
 
+def check_run_payload(head: str, numbers: list[int], name: str = "productops/tracking-plan") -> dict[str, Any]:
+    """The "Re-run" button on our check run."""
+    payload = copy.deepcopy(webhook("check_run/rerequested.payload.json"))
+    run = payload["check_run"]
+    run.update(name=name, head_sha=head)
+    ref = {"ref": "main", "sha": head, "repo": {"id": 1, "url": "https://api.github.com/repos/acme/shop", "name": "shop"}}
+    run["pull_requests"] = [
+        {"id": n, "number": n, "url": f"https://api.github.com/repos/acme/shop/pulls/{n}", "head": ref, "base": ref}
+        for n in numbers
+    ]
+    _retarget(payload)
+    return payload
+
+
 def signed_headers(event: str, body: bytes, delivery: str | None = None, secret: str = SECRET) -> dict[str, str]:
     return {
         "X-GitHub-Event": event,

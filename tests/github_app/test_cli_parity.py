@@ -18,7 +18,7 @@ KEYS = ("code", "severity", "path", "line", "column", "end_line", "end_column", 
 
 def test_app_diagnostics_equal_the_cli_on_the_same_files(tmp_path: Path) -> None:
     path = shop_repo(tmp_path / "shop")
-    base = commit(path, {}, "base") if False else LocalRepo(path).rev_parse("HEAD")
+    base = LocalRepo(path).rev_parse("HEAD")
     # Touch every Python file so the App lints the whole project, as the CLI does with no paths.
     touched = {p.relative_to(path).as_posix(): p.read_text() + "\n# touched\n" for p in path.rglob("*.py")}
     head = commit(path, touched, "touch", branch="feature")

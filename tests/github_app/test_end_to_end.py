@@ -154,3 +154,49 @@ def test_work_for_an_old_head_is_dropped(client, runtime: Runtime, standin: GitH
         running.stop()
     heads = [r["head_sha"] for r in standin.repos[REPO].check_runs.values()]
     assert heads == [shop.head] and old != shop.head
+
+
+def test_check_suite_request_finds_the_pull_request_through_the_api(client, worker: Worker, standin: GitHubStandIn, shop: ShopPR) -> None:
+    from app_helpers import check_suite_payload
+
+    response = deliver(client, "check_suite", check_suite_payload("requested", shop.head, []))
+    assert response.status_code == 202
+    run = wait_for(lambda: completed_runs(standin, shop.head), what="the check run")[0]
+    assert run["conclusion"] == "failure"
+    assert any(c.path.endswith(f"/commits/{shop.head}/pulls") for c in standin.calls)
+
+
+def test_redis_backend_end_to_end(settings, redis_url: str, standin: GitHubStandIn, shop: ShopPR) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from github_app import create_app
+
+    # Two web replicas and a worker share one Redis.
+    shared = replace(settings, redis_url=redis_url)
+    replicas = [create_app(shared, Runtime(shared)).test_client() for _ in range(2)]
+    consumer = Runtime(shared)
+    running = Worker(consumer.queue, workers=1)
+    running.start()
+    try:
+        assert push_event(replicas[0], shop, delivery="via-redis").status_code == 202
+        assert push_event(replicas[1], shop, delivery="via-redis").get_json()["status"] == "duplicate"
+        wait_for(lambda: consumer.store.delivery_state("via-redis") == "succeeded", what="the job")
+    finally:
+        running.stop()
+    assert [r["conclusion"] for r in completed_runs(standin, shop.head)] == ["failure"]
+    assert replicas[0].get("/healthz").get_json()["queue"] == "redis"
+
+
+def test_rerun_button_checks_the_head_again(client, worker: Worker, standin: GitHubStandIn, shop: ShopPR) -> None:
+    from app_helpers import check_run_payload
+
+    assert deliver(client, "check_run", check_run_payload(shop.head, [NUMBER])).status_code == 202
+    run = wait_for(lambda: completed_runs(standin, shop.head), what="the re-run")[0]
+    assert run["conclusion"] == "failure"
+
+
+def test_closed_pull_request_is_not_checked(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:
+    standin.repos[REPO].pulls[NUMBER].state = "closed"
+    push_event(client, shop, delivery="closed-pr")
+    wait_for(lambda: runtime.store.delivery_state("closed-pr") == "succeeded", what="the job")
+    assert standin.repos[REPO].check_runs == {}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from app_helpers import REPO, ROOT, deliver, pull_request_payload, wait_for
+from app_helpers import REPO, deliver, pull_request_payload, wait_for
+from click.testing import CliRunner
 from shop_pr import NUMBER, make_shop_pr
 from standins.github_fake_repos import BOT, GitHubStandIn
 
+from github_app.cli import main
 from github_app.localgit import LocalRepo
 from github_app.preview import build_preview, preview_data, preview_text
 from github_app.queue import Worker
@@ -39,14 +39,14 @@ def test_preview_equals_what_the_app_posted(client, worker: Worker, standin: Git
 
 def test_preview_command_prints_text_and_json(tmp_path: Path) -> None:
     shop = make_shop_pr(tmp_path)
-    command = [sys.executable, "-m", "github_app", "preview", "main..feature", "--repo", str(shop.path)]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    text = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-    assert text.returncode == 1, text.stderr  # the PR has errors, like the failing check run
+    runner = CliRunner()
+    args = ["preview", "main..feature", "--repo", str(shop.path)]
+    text = runner.invoke(main, args)
+    assert text.exit_code == 1, text.output  # the PR has errors, as the failing check run says
     expected = build_preview(shop.path, "main..feature")
     assert text.stdout == preview_text(expected)
-    data = subprocess.run([*command, "--format", "json"], capture_output=True, text=True, env=env, timeout=120)
+    data = runner.invoke(main, [*args, "--format", "json"])
     assert json.loads(data.stdout) == json.loads(json.dumps(preview_data(expected)))
-    bad = subprocess.run([*command[:4], "nonsense", "--repo", str(shop.path)], capture_output=True, text=True,
-                         env=env, timeout=120)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "nonsense" in bad.stderr
+    bad = runner.invoke(main, ["preview", "nonsense", "--repo", str(shop.path)])
+    assert bad.exit_code == 1 and bad.exception is not None and isinstance(bad.exception, SystemExit)
+    assert "nonsense" in bad.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from hook_helpers import CHECKOUT, PLAN, Project, git
+from hook_helpers import CHECKOUT, PLAN, Project
 
 BAD_CHECKOUT = """\
 import analytics
@@ -146,4 +146,3 @@ def test_try_repo_runs_the_lint_hook_from_the_checkout(project: Project) -> None
     done = project.pre_commit("try-repo", _try_repo_source(project), "productops-lint", "--files", "shop/checkout.py")
     assert done.returncode == 1, done.stdout
     assert "PO101 Event `Order Complted` is not in the tracking plan" in done.stdout
-    git(project.path, "status", "--short")
