@@ -25,3 +25,8 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .productops_cache .pytest_cache
+
+# Benchmark against Fixit, semgrep and ripgrep in its own venv under bench/.work (bench/README.md).
+# `make bench BENCH_ARGS=--quick` for a short try; `BENCH_ARGS=--write-readme` to update the tables.
+bench:
+	$(PYTHON) bench/run.py $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """Benchmark productops-lint against Fixit, semgrep and ripgrep, in one run on one machine.
 
-    python bench/run.py                 # full run (~10 min on 2 cores): bench/results/latest.json
+    python bench/run.py                 # full run (10-12 min on 2 cores): bench/results/latest.json
     python bench/run.py --quick         # small corpus, 1 repetition: bench/results/quick.json
     python bench/run.py --write-readme  # full run, then the tables into bench/README.md
     python bench/run.py --report-only --write-readme   # re-render README from latest.json
@@ -34,18 +34,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--density", type=float, default=0.02, help="share of generated modules that track")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--jobs", default="1,2", help="--jobs values for the scaling rows")
-    p.add_argument("--fixit-lines", type=int, help="lines of the Fixit subset (default 40,000; quick 10,000)")
+    p.add_argument("--fixit-lines", type=int, help="lines of the Fixit subset (default 20,000; quick 5,000)")
     p.add_argument("--fixit-reps", type=int, default=1, help="repetitions for Fixit (it is slow)")
     p.add_argument("--timeout", type=float, default=600, help="seconds before one run is killed")
+    p.add_argument("--slow", type=float, default=60, help="a row whose run takes longer is not repeated")
     p.add_argument("--only", help="regex of scenario keys to run (e.g. 'gen\\.|one\\.')")
     p.add_argument("--write-readme", action="store_true", help="put the tables into bench/README.md")
     p.add_argument("--report-only", action="store_true", help="measure nothing; render the last results")
-    p.add_argument("--output", type=Path, help="results file (default results/latest.json; quick: quick.json)")
+    p.add_argument("--output", type=Path, help="results file (default results/latest.json; --quick: quick.json; "
+                   "--only: only.json)")
     args = p.parse_args(argv)
     args.reps = args.reps or (1 if args.quick else 3)
     args.files = args.files or (1_000 if args.quick else 10_000)
-    args.fixit_lines = args.fixit_lines or (10_000 if args.quick else 40_000)
-    args.output = args.output or env.BENCH / "results" / ("quick.json" if args.quick else "latest.json")
+    args.fixit_lines = args.fixit_lines or (5_000 if args.quick else 20_000)
+    # A quick or partial run never overwrites the full results.
+    default = "quick.json" if args.quick else "only.json" if args.only else "latest.json"
+    args.output = args.output or env.BENCH / "results" / default
     return args
 
 
@@ -57,55 +61,6 @@ def reexec_in_venv(argv: list[str]) -> None:
     """Measure from inside the bench venv, where psutil and every tool live."""
     python = env.ensure_venv(log)
     os.execv(str(python), [str(python), str(Path(__file__).resolve()), *argv])
-
-
-def failure(scenario: Any, run: Any) -> str | None:
-    """Why a run does not count, or None when it does."""
-    if run.timed_out:
-        return "timed out"
-    # Exit 1 means "found something" for every tool measured; anything else is a failure.
-    if run.returncode not in (0, 1):
-        return f"exit {run.returncode}"
-    if "Traceback (most recent call last)" in run.stderr:
-        return "crashed"
-    if scenario.tool in ("productops-lint", "semgrep") and scenario.findings(run) is None:
-        return "output is not the expected JSON"
-    return None
-
-
-def measure(scenario: Any, timeout: float) -> dict[str, Any]:
-    from harness.measure import Summary, run_once
-
-    runs = []
-    try:
-        for rep in range(scenario.reps):
-            if scenario.before_each:
-                scenario.before_each(rep)
-            run = run_once(scenario.cmd, scenario.cwd, env.quiet_env(), timeout)
-            runs.append(run)
-            if failure(scenario, run):
-                break
-    finally:
-        if scenario.after_all:
-            scenario.after_all()
-    last = runs[-1]
-    summary = Summary(runs)
-    row: dict[str, Any] = {
-        "key": scenario.key, "group": scenario.group, "tool": scenario.tool, "label": scenario.label,
-        "note": scenario.note, "extra": scenario.extra, "cmd": [Path(c).name if i == 0 else c for i, c in enumerate(scenario.cmd[:12])],
-        "walls": [round(w, 4) for w in summary.walls], "min": summary.min, "median": summary.median,
-        "user": last.user, "system": last.system,
-        "max_rss_mb": summary.max_rss_mb, "peak_tree_rss_mb": summary.peak_tree_rss_mb,
-        "returncodes": [r.returncode for r in runs], "findings": scenario.findings(last),
-    }
-    why = failure(scenario, last)
-    if why:
-        row["failed"] = True
-        row["error"] = f"{why}: " + (last.stderr or last.stdout)[-1500:]
-    if scenario.subset_lines and scenario.corpus_lines and not row.get("failed"):
-        row["subset_lines"] = scenario.subset_lines
-        row["scale"] = scenario.corpus_lines / scenario.subset_lines
-    return row
 
 
 def count_calls(corpus: Any) -> int | None:
@@ -124,11 +79,13 @@ def count_calls(corpus: Any) -> int | None:
 
 def scale_fixit(rows: list[dict[str, Any]]) -> None:
     """Whole-corpus Fixit time from its subset: start-up (Fixit on one file) plus the rest, by lines."""
-    startup = next((r["min"] for r in rows if r["key"] == "one.fixit" and not r.get("failed")), 0.0)
+    one = next((r for r in rows if r["key"] == "one.fixit" and not r.get("failed")), None)
+    startup, startup_cpu = (one["min"], one["cpu"]) if one else (0.0, 0.0)
     for row in rows:
         if row.get("scale"):
             row["startup_s"] = startup
             row["estimated_full"] = startup + max(row["min"] - startup, 0.0) * row["scale"]
+            row["estimated_full_cpu"] = startup_cpu + max(row["cpu"] - startup_cpu, 0.0) * row["scale"]
 
 
 def _load() -> str:
@@ -139,6 +96,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     from harness import corpus as corpora
     from harness import scenarios as sc
     from harness.measure import run_once
+    from harness.runner import measure_all
     from harness.targets import evaluate
 
     started = time.monotonic()
@@ -147,9 +105,14 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     gen = corpora.generated_corpus(args.files, args.density, args.seed)
     real = corpora.real_corpus(args.quick)
     jobs = tuple(int(j) for j in args.jobs.split(",") if j)
-    plan = sc.one_file_scenarios(gen, args.reps)
-    for corpus in (gen, real):
-        plan += sc.corpus_scenarios(corpus, args.reps, jobs, args.fixit_lines, args.fixit_reps)
+    # Order matters: the one-file rows need the full cache the gen rows leave behind.
+    plan = [
+        *sc.lint_scenarios(gen, args.reps, jobs),
+        *sc.one_file_scenarios(gen, args.reps),
+        *sc.peer_scenarios(gen, args.reps, args.fixit_lines, args.fixit_reps),
+        *sc.lint_scenarios(real, args.reps, jobs),
+        *sc.peer_scenarios(real, args.reps, args.fixit_lines, args.fixit_reps),
+    ]
     if args.only:
         plan = [s for s in plan if re.search(args.only, s.key)]
 
@@ -159,15 +122,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     for corpus in (gen, real):
         run_once([env.tool("rg"), "-c", "--no-ignore", "-t", "py", "import", "."], corpus.root, quiet, 300)
     for s in sc.one_file_scenarios(gen, 1):
-        run_once(s.cmd, s.cwd, quiet, 300)
+        if s.key != "one.nocache":  # the slow one; compiles nothing the others don't
+            run_once(s.cmd, s.cwd, quiet, args.timeout)
 
-    rows = []
-    for scenario in plan:
-        row = measure(scenario, args.timeout)
-        rows.append(row)
-        status = "FAILED" if row.get("failed") else f"min {row['min']:.3f} s"
-        log(f"  {scenario.key:<16} {len(row['walls'])} run(s)  {status}  peak {row['peak_tree_rss_mb']:.0f} MB"
-            f"  reported {row['findings']}")
+    rows = measure_all(plan, args.timeout, args.slow, log)
     scale_fixit(rows)
 
     info = {c.name: {"description": c.description, "files": c.files, "lines": c.lines, "calls": c.calls,
@@ -180,7 +138,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "machine": env.machine_info(),
         "settings": {"reps": args.reps, "fixit_reps": args.fixit_reps, "modules": args.files,
                      "density": args.density, "seed": args.seed, "jobs": list(jobs),
-                     "fixit_lines": args.fixit_lines, "timeout_s": args.timeout},
+                     "fixit_lines": args.fixit_lines, "timeout_s": args.timeout, "slow_s": args.slow},
         "corpora": info,
         "scenarios": rows,
         "duration_s": round(time.monotonic() - started, 1),

@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import pathspec
 
-from productops_lint.baseline import fingerprints
+from productops_lint.baseline import filter_new, fingerprints, parse_baseline
 from productops_lint.config import Config, parse_config
 from productops_lint.engine import Result, SourceProvider, analyze
 from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES
@@ -30,6 +30,7 @@ __all__ = [
     "SourceProvider",
     "UserError",
     "diff_markdown",
+    "drop_baselined",
     "excluded",
     "finding_fingerprints",
     "load_config",
@@ -97,3 +98,14 @@ def diff_markdown(diff: PlanDiff) -> str:
 def finding_fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> list[str]:
     """Stable ids for findings (the baseline's), used to recognise our earlier review comments."""
     return fingerprints(diagnostics, sources)
+
+
+def drop_baselined(
+    diagnostics: list[Diagnostic], sources: Mapping[str, str], text: str | None, path: str
+) -> tuple[list[Diagnostic], int]:
+    """The findings the baseline file does not record, as the CLI filters them, and how many it hid.
+
+    No baseline file hides nothing; a malformed one raises UserError."""
+    if text is None:
+        return diagnostics, 0
+    return filter_new(diagnostics, parse_baseline(text, path), sources)

@@ -168,6 +168,11 @@ class RepoClient:
         blob = self._repo.get_git_blob(sha)
         return base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content.encode()
 
+    def in_progress_runs(self, head_sha: str) -> list[CheckRun]:
+        """Our check runs on ``head_sha`` still in progress (left by a worker that died)."""
+        runs = self._repo.get_commit(head_sha).get_check_runs(check_name=self.app.settings.check_name, status="in_progress")
+        return [run for run in runs if run.app.id == self.app.settings.app_id]
+
     def review_comments(self, number: int) -> list[ReviewComment]:
         return [
             ReviewComment(c.id, c.body, c.user.login, c.path, c.line, c.in_reply_to_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -30,6 +31,8 @@ class Evaluation:
     plan_diff: str | None = None
     # Findings on the changed files under the PR's own version of the rules, when it changes them.
     pr_plan_diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Findings hidden because the base branch's baseline file records them.
+    baselined: int = 0
 
     @property
     def patches(self) -> dict[str, str | None]:
@@ -43,10 +46,11 @@ def _python_targets(changed: list[ChangedFile], head: TreeProvider) -> list[str]
 
 
 def _touches_rules(changed: list[ChangedFile], config: Config) -> bool:
-    entries = [e.rstrip("/") for e in config.registry]
+    entries = [posixpath.normpath(posixpath.join(config.root, e)) for e in config.registry]
     for f in changed:
         for path in filter(None, (f.path, f.previous_path)):
-            if any(path == e or (path.startswith(e + "/") and path.endswith((".yml", ".yaml"))) for e in entries):
+            inside = any(path == e or e == "." or path.startswith(e + "/") for e in entries)
+            if inside and (path in entries or path.endswith((".yml", ".yaml"))):
                 return True
     return False
 
@@ -102,10 +106,21 @@ def evaluate(
     sources = {path: text for path, text in result.sources.items() if path in wanted}
     for path in wanted - set(sources):
         sources[path] = head.text(path) or ""
+    try:
+        # The base's baseline, like its config: a PR cannot hide its own findings by recording them.
+        baseline_path = posixpath.normpath(posixpath.join(config.root, config.baseline)) if config.baseline else ""
+        text = base.text(baseline_path) if baseline_path else None
+        diagnostics, hidden = analysis.drop_baselined(diagnostics, sources, text, baseline_path)
+    except UserError as exc:
+        return Evaluation(
+            head_sha, NEUTRAL, "Configuration error on the base branch", changed,
+            error=_errors(exc, "The base branch's baseline file is invalid"),
+        )
     conclusion, title = _conclude(diagnostics)
     evaluation = Evaluation(
         head_sha, conclusion, title, changed, diagnostics,
         analysis.finding_fingerprints(diagnostics, sources), sources, rules_changed=rules_changed,
+        baselined=hidden,
     )
     if not targets:
         evaluation.conclusion, evaluation.title = NEUTRAL, "No Python changes; the tracking plan changed"

@@ -81,19 +81,21 @@ def sync_review(repo: RepoClient, number: int, evaluation: Evaluation, bot: str,
     return len(fresh)
 
 
-def sync_sticky(repo: RepoClient, number: int, body: str, bot: str) -> int:
-    """Edit our summary comment in place (found by marker and author), or create it."""
+def sync_sticky(repo: RepoClient, number: int, body: str, bot: str, create: bool = True) -> int | None:
+    """Edit our summary comment in place (found by marker and author), or create it when asked."""
     for comment in repo.issue_comments(number):
         if comment.author == bot and SUMMARY_MARKER in comment.body:
             if comment.body != body:
                 repo.edit_issue_comment(number, comment.id, body)
             return comment.id
-    return repo.create_issue_comment(number, body)
+    return repo.create_issue_comment(number, body) if create else None
 
 
 def publish(
     repo: RepoClient, number: int, run: CheckRun, evaluation: Evaluation, bot: str, limit: int, check_name: str
 ) -> None:
     sync_review(repo, number, evaluation, bot, limit)
-    sync_sticky(repo, number, sticky_comment(evaluation, {check_name: run.html_url}), bot)
+    # A PR with nothing to report gets no new comment, but an earlier summary is brought up to date.
+    worth_saying = bool(evaluation.diagnostics or evaluation.error or evaluation.plan_diff)
+    sync_sticky(repo, number, sticky_comment(evaluation, {check_name: run.html_url}), bot, create=worth_saying)
     conclude_check_run(repo, run, check_output(evaluation))

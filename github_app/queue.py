@@ -1,10 +1,9 @@
-"""The job queue: huey on SQLite (default) or Redis, with leases so a killed worker loses no job.
+"""The job queue: huey on SQLite (default) or Redis, with leases so a killed worker loses no job."""
 
-huey removes a task from its queue when a worker takes it, so a worker killed mid-job would drop
-it. Every job is therefore first recorded in the Store; a worker claims it with a lease that a
-heartbeat renews, completes it on success, and any worker frees and requeues jobs whose lease ran
-out (at start and then periodically).
-"""
+# huey removes a task from its queue when a worker takes it, so a worker killed mid-job would drop
+# it. Every job is therefore first recorded in the Store; a worker claims it with a lease that a
+# heartbeat renews and deletes the record on completion, and every worker requeues the jobs whose
+# lease ran out (at start and then periodically).
 
 from __future__ import annotations
 

@@ -74,6 +74,9 @@ def summary_markdown(evaluation: Evaluation) -> str:
     if evaluation.error:
         lines += ["", "```text", evaluation.error, "```"]
     lines += _findings_section("Findings by code", evaluation.diagnostics)
+    if evaluation.baselined:
+        lines += ["", f"{evaluation.baselined} known {'finding is' if evaluation.baselined == 1 else 'findings are'} "
+                  "recorded in the baseline and not shown."]
     if evaluation.plan_diff:
         lines += ["", evaluation.plan_diff.rstrip("\n")]
     if evaluation.rules_changed and not evaluation.error:

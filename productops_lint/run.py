@@ -16,9 +16,6 @@ from .types import Diagnostic, Location, Problem, UserError
 if TYPE_CHECKING:
     from .fix import FixRun
 
-# Imported lazily: fix.py pulls in libcst, which a cached run never needs.
-MAX_FIX_PASSES = 10
-
 
 @dataclass
 class Workspace:
@@ -216,26 +213,38 @@ def apply_fixes(
     *,
     jobs: int | None = None,
     use_cache: bool = True,
-    max_passes: int = MAX_FIX_PASSES,
+    max_passes: int | None = None,
 ) -> FixOutcome:
     """Fix ``result``'s findings, re-analyzing the fixed text in memory until no fix is left.
 
     With ``write``, each changed file is then replaced atomically, in its own encoding, unless it
     changed on disk since it was read.
     """
-
-    from .fix import fix_until_stable
+    # Imported here: fix.py pulls in libcst, which a cached run without fixes never needs.
+    from .fix import MAX_FIX_PASSES, fix_until_stable
 
     def reanalyze(texts: Mapping[str, str]) -> Result:
         return lint(ws, paths, jobs=jobs, use_cache=use_cache, overrides=texts)
 
-    outcome = FixOutcome(fix_until_stable(result, reanalyze, unsafe=unsafe, max_passes=max_passes))
+    passes = MAX_FIX_PASSES if max_passes is None else max_passes
+    outcome = FixOutcome(fix_until_stable(result, reanalyze, unsafe=unsafe, max_passes=passes))
     if not write:
         return outcome
+    # Written through symlinks (replacing the link would turn it into a copy), and a file that two
+    # project paths lead to is written once.
+    done: dict[Path, str] = {}
     for path, text in outcome.fixes.new_sources.items():
+        target = (ws.root / path).resolve()
+        if target in done:
+            if done[target] == text:
+                outcome.written.append(path)
+            else:
+                outcome.changed_on_disk.append(path)
+            continue
         try:
-            files.write_source_if_unchanged(ws.root / path, text, outcome.fixes.originals[path])
+            files.write_source_if_unchanged(target, text, outcome.fixes.originals[path])
             outcome.written.append(path)
+            done[target] = text
         except (files.ChangedOnDisk, FileNotFoundError):
             outcome.changed_on_disk.append(path)
         except (OSError, UnicodeEncodeError) as exc:

@@ -42,6 +42,13 @@ def seconds(row: dict[str, Any] | None) -> float | None:
     return row.get("estimated_full") or row["min"]
 
 
+def cpu_seconds(row: dict[str, Any] | None) -> float | None:
+    """CPU seconds a row stands for (the least of its runs, or the whole-corpus estimate)."""
+    if row is None or row.get("failed"):
+        return None
+    return row.get("estimated_full_cpu") or row.get("cpu")
+
+
 def _fmt_s(value: float | None) -> str:
     if value is None:
         return "—"
@@ -58,12 +65,13 @@ def _fmt_ratio(value: float | None) -> str:
 
 def corpus_table(data: dict[str, Any], group: str) -> list[str]:
     base = seconds(_get(data, f"{group}.cold"))
+    base_cpu = cpu_seconds(_get(data, f"{group}.cold"))
     lines = [
-        "| Run | Time (s) | vs productops-lint cold | Peak RSS, process tree (MB) | Reported |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| Run | Wall (s) | Wall vs cold | CPU (s) | CPU vs cold | Peak RSS, process tree (MB) | Reported |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in _rows(data, group):
-        t = seconds(row)
+        t, cpu = seconds(row), cpu_seconds(row)
         label = row["label"]
         shown = _fmt_s(t)
         if row.get("failed"):
@@ -71,20 +79,23 @@ def corpus_table(data: dict[str, Any], group: str) -> list[str]:
         elif row.get("estimated_full"):
             shown = f"{_fmt_s(t)} (est.; {_fmt_s(row['min'])} measured on {row['note']})"
         ratio = _fmt_ratio(t / base) if (t is not None and base) else "—"
+        cpu_ratio = _fmt_ratio(cpu / base_cpu) if (cpu is not None and base_cpu) else "—"
         findings = row.get("findings")
         unit = "files" if row["tool"] == "ripgrep" else ""
+        if row.get("scale"):
+            unit = "in subset"
         reported = "—" if findings is None else f"{findings} {unit}".strip()
         mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
-        lines.append(f"| {label} | {shown} | {ratio} | {mem} | {reported} |")
+        lines.append(f"| {label} | {shown} | {ratio} | {_fmt_s(cpu)} | {cpu_ratio} | {mem} | {reported} |")
     return lines
 
 
 def one_file_table(data: dict[str, Any]) -> list[str]:
-    lines = ["| Run | Wall (s) | Peak RSS (MB) |", "| --- | ---: | ---: |"]
+    lines = ["| Run | Wall (s) | CPU (s) | Peak RSS (MB) |", "| --- | ---: | ---: | ---: |"]
     for row in _rows(data, "one-file"):
         shown = "failed" if row.get("failed") else _fmt_s(row["min"])
         mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
-        lines.append(f"| {row['label']} | {shown} | {mem} |")
+        lines.append(f"| {row['label']} | {shown} | {_fmt_s(cpu_seconds(row))} | {mem} |")
     return lines
 
 
@@ -103,7 +114,9 @@ def markdown(data: dict[str, Any]) -> str:
         f"Run of {data['generated']} ({data['mode']} mode), on {m['logical_cores']} cores ({m['cpu_model']}), "
         f"{m['memory_gb']} GB, Python {m['python']}; load average {data['load_before']} before, "
         f"{data['load_after']} after. Times are the fastest of {s['reps']} runs (Fixit: {s['fixit_reps']}); "
-        "the ratio column is each run's time over productops-lint's cold time (above 1× is slower).",
+        "the ratio columns are each run's time over productops-lint's cold time (above 1× is slower). "
+        "CPU is user + system time of the tool and all its processes, which other load on the machine "
+        "disturbs less than wall time.",
         "",
         "Versions: " + ", ".join(f"{k} `{v}`" for k, v in m["versions"].items()) + ".",
         "",

@@ -36,7 +36,7 @@ class Scenario:
     cwd: Path
     reps: int
     before_each: Callable[[int], None] | None = None
-    after_all: Callable[[], None] | None = None
+    after_each: Callable[[], None] | None = None
     findings: Callable[[Run], int | None] = lambda run: None
     # For Fixit on a subset: lines measured vs lines of the whole corpus.
     subset_lines: int | None = None
@@ -85,14 +85,20 @@ def clear_cache(root: Path) -> Callable[[int], None]:
 
 
 class FileToucher:
-    """Edits one file before each run (a new comment line, so content and mtime change), then restores it."""
+    """Edits one file before a run (a new comment line, so content and mtime change); restores it after."""
+
+    MARK = b"# edited for benchmark run "
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.original = path.read_bytes()
+        text = path.read_bytes()
+        # A run killed mid-edit leaves the mark behind; start from the clean file regardless.
+        while (cut := text.rfind(self.MARK)) != -1 and text.endswith(b"\n") and b"\n" not in text[cut:-1]:
+            text = text[:cut]
+        self.original = text
 
     def before(self, rep: int) -> None:
-        self.path.write_bytes(self.original + f"# edited for benchmark run {rep}\n".encode())
+        self.path.write_bytes(self.original + self.MARK + f"{rep}\n".encode())
 
     def restore(self) -> None:
         self.path.write_bytes(self.original)
@@ -116,10 +122,10 @@ def fixit_cmd(*paths: str) -> list[str]:
     return [tool("fixit"), "--rules", "fixit_rule", "lint", *paths]
 
 
-def corpus_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...], fixit_lines: int, fixit_reps: int) -> list[Scenario]:
+def lint_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...]) -> list[Scenario]:
+    """ripgrep and productops-lint on a whole corpus; the last row leaves a full, current cache."""
     root, g = corpus.root, corpus.name
     toucher = FileToucher(touch_target(corpus))
-    subset, subset_lines = fixit_subset(corpus, fixit_lines)
     rows = [
         Scenario(f"{g}.ripgrep", g, "ripgrep", "ripgrep `rg -l` (I/O floor)",
                  [tool("rg"), "-l", "--no-ignore", "-t", "py", RG_PATTERN, "."], root, reps, findings=count_lines,
@@ -129,7 +135,7 @@ def corpus_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...], fixit_lin
         Scenario(f"{g}.warm", g, "productops-lint", "productops-lint warm (nothing changed)", lint_cmd("."), root,
                  reps, findings=count_productops),
         Scenario(f"{g}.touched", g, "productops-lint", "productops-lint after editing one file", lint_cmd("."),
-                 root, reps, before_each=toucher.before, after_all=toucher.restore, findings=count_productops,
+                 root, reps, before_each=toucher.before, after_each=toucher.restore, findings=count_productops,
                  extra={"edited": toucher.path.relative_to(root).as_posix()}),
     ]
     rows += [
@@ -137,29 +143,40 @@ def corpus_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...], fixit_lin
                  lint_cmd(".", "--jobs", str(n)), root, reps, before_each=clear_cache(root), findings=count_productops)
         for n in jobs
     ]
-    rows += [
+    return rows
+
+
+def peer_scenarios(corpus: Corpus, reps: int, fixit_lines: int, fixit_reps: int) -> list[Scenario]:
+    root, g = corpus.root, corpus.name
+    subset, subset_lines = fixit_subset(corpus, fixit_lines)
+    return [
         Scenario(f"{g}.semgrep", g, "semgrep", "semgrep (one pattern rule)", semgrep_cmd("."), root, reps,
                  findings=count_semgrep),
         Scenario(f"{g}.fixit", g, "fixit", "Fixit 2 (one LintRule)", fixit_cmd(*subset), root, fixit_reps,
                  findings=count_locations, subset_lines=subset_lines, corpus_lines=corpus.lines,
                  note=f"{len(subset)} of {corpus.files} files, scaled by lines"),
     ]
-    return rows
 
 
 def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
-    """One small changed file, as pre-commit passes it: wall time with interpreter start-up."""
+    """One small file just edited, as pre-commit passes it: wall time with interpreter start-up.
+
+    productops-lint runs with the project's cache as a previous full run left it (these rows
+    follow the whole-corpus rows), and once with ``--no-cache``.
+    """
     root = corpus.root
-    path = small_file(corpus).relative_to(root).as_posix()
+    edited = FileToucher(small_file(corpus))
+    path = edited.path.relative_to(root).as_posix()
+    hooks = {"before_each": edited.before, "after_each": edited.restore}
     return [
         Scenario("one.python", "one-file", "python", "`python -c pass` (interpreter floor)",
                  [str(Path(tool("python"))), "-c", "pass"], root, reps),
-        Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file", lint_cmd(path), root, reps,
-                 findings=count_productops, extra={"file": path}),
+        Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file (project cache present)",
+                 lint_cmd(path), root, reps, findings=count_productops, extra={"file": path}, **hooks),
         Scenario("one.nocache", "one-file", "productops-lint", "productops-lint, one file, `--no-cache`",
-                 lint_cmd(path, "--no-cache"), root, reps, findings=count_productops),
+                 lint_cmd(path, "--no-cache"), root, reps, findings=count_productops, **hooks),
         Scenario("one.semgrep", "one-file", "semgrep", "semgrep, one file", semgrep_cmd(path), root, reps,
-                 findings=count_semgrep),
+                 findings=count_semgrep, **hooks),
         Scenario("one.fixit", "one-file", "fixit", "Fixit, one file", fixit_cmd(path), root, reps,
-                 findings=count_locations),
+                 findings=count_locations, **hooks),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .report import _get, seconds
+from .report import _get, cpu_seconds, seconds
 
 SCALE_FILES = 10_000
 
@@ -19,7 +19,9 @@ def _ratio_target(data: dict[str, Any], group: str, peer: str, label: str, minim
     if not cold or not other:
         return _target(text, "not measured", None)
     ratio = other / cold
-    return _target(text, f"{ratio:.1f}× ({other:.2f} s vs {cold:.2f} s)", ratio >= minimum)
+    cpu_cold, cpu_other = cpu_seconds(_get(data, f"{group}.cold")), cpu_seconds(_get(data, f"{group}.{peer}"))
+    cpu = f"; CPU {cpu_other / cpu_cold:.1f}×" if cpu_cold and cpu_other else ""
+    return _target(text, f"{ratio:.1f}× ({other:.2f} s vs {cold:.2f} s{cpu})", ratio >= minimum)
 
 
 def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:

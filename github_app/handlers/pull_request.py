@@ -90,6 +90,9 @@ def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: 
     if pr.head_sha != head_sha or pr.state != "open":
         log.info("%s#%d: head is now %s (state %s); dropped", repo.full_name, number, pr.head_sha[:7], pr.state)
         return
+    for stale in repo.in_progress_runs(head_sha):
+        # A run whose worker died would otherwise show "in progress" on the PR forever.
+        conclude_with_error(repo, stale, "neutral", "Interrupted", "The worker running this check stopped; a new run follows.")
     run = start_check_run(repo, head_sha)
     try:
         blobs = BlobCache(repo.blob)

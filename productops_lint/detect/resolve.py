@@ -61,8 +61,9 @@ class Index:
         return None
 
     def in_project(self, ref: str) -> bool:
-        """Whether ``ref`` names something inside a module of the scanned tree."""
-        return self._split_module(ref) is not None
+        """Whether ``ref`` names something inside a module of the scanned tree (loaded or not)."""
+        segs = split_ref(ref)
+        return any(self._has_module(".".join(segs[:i])) for i in range(1, len(segs)) if not segs[i - 1].endswith("()"))
 
     def function(self, qual: str) -> FunctionInfo | None:
         """The project function or method named ``qual`` (``pkg.mod.f``, ``pkg.mod.Class.m``)."""

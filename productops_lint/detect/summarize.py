@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import re
 from typing import Sequence
 
 import libcst as cst
@@ -15,7 +16,6 @@ from libcst.metadata import (
     ImportAssignment,
     MetadataWrapper,
     PositionProvider,
-    QualifiedNameProvider,
     QualifiedNameSource,
     ScopeProvider,
 )
@@ -37,6 +37,7 @@ from .values import (
     Value,
 )
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
 _STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
 
@@ -84,9 +85,11 @@ class _Collector(cst.CSTVisitor):
         super().__init__()
         self.path, self.module, self.is_package = path, module, is_package
         self.scopes = wrapper.resolve(ScopeProvider)
-        self.qualnames = wrapper.resolve(QualifiedNameProvider)
         self.positions = wrapper.resolve(PositionProvider)
         self.source_module = wrapper.module
+        self.text = wrapper.module.code
+        # Offsets of line starts, splitting lines exactly as libcst numbers them.
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         self.tables = LocalTables()
         wrapper.module.visit(self.tables)
         self.ctx = _Context()
@@ -105,12 +108,17 @@ class _Collector(cst.CSTVisitor):
         return span_of(self.positions[node])
 
     def code(self, node: cst.CSTNode) -> str:
-        return self.source_module.code_for_node(node)
+        # A slice of the original text: regenerating code for every argument costs a codegen pass.
+        rng = self.positions[node]
+        start = self._line_starts[rng.start.line - 1] + rng.start.column
+        end = self._line_starts[rng.end.line - 1] + rng.end.column
+        return self.text[start:end]
 
     def import_names(self, node: cst.CSTNode) -> tuple[str, ...]:
-        names = self.qualnames.get(node, set())
-        if callable(names):  # QualifiedNameProvider computes lazily, per node asked
-            names = names()
+        # What QualifiedNameProvider would say, asked of the scope for this one node: computing
+        # the provider for every node of the module costs as much as the rest of the analysis.
+        scope = self.scopes.get(node)
+        names = scope.get_qualified_names_for(node) if scope is not None else set()
         return tuple(
             sorted(
                 absolutize(q.name, self.module, self.is_package)

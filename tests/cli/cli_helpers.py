@@ -47,6 +47,15 @@ events:
     replaced_by: Checkout Started
 """
 
+CLEAN = 'import analytics\n\nanalytics.track("u", "Order Completed", {"order_id": "o-1"})\n'
+# PO101 (error) on line 5 and PO301 (warning, deprecated) on line 6, both at column 30.
+MIXED = (
+    "import analytics\n\n\n"
+    "def go(user_id):\n"
+    '    analytics.track(user_id, "Checkout Stared", {"cart_value": 1.0})\n'
+    '    analytics.track(user_id, "Signed Up")\n'
+)
+
 
 @dataclass(frozen=True)
 class Run:

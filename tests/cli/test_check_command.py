@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from .cli_helpers import Project
+from .cli_helpers import CLEAN, MIXED, Project
 
-CLEAN = 'import analytics\n\nanalytics.track("u", "Order Completed", {"order_id": "o-1"})\n'
-# PO101 (error) on line 5 and PO301 (warning, deprecated) on line 6, both at column 30.
-MIXED = (
-    "import analytics\n\n\n"
-    "def go(user_id):\n"
-    '    analytics.track(user_id, "Checkout Stared", {"cart_value": 1.0})\n'
-    '    analytics.track(user_id, "Signed Up")\n'
-)
 WARNING_ONLY = 'import analytics\n\nanalytics.track("u", "Signed Up")\n'
 LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>PO\d{3})(?P<fixable> \[\*\])? (?P<message>.+)$")
 
@@ -85,7 +78,7 @@ def test_usage_errors_exit_2(project: Project, args: list[str], message: str) ->
     assert "Traceback" not in run.output
 
 
-def test_missing_plan_exits_2_and_says_where_it_looked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_plan_exits_2_and_says_where_it_looked(tmp_path: Path) -> None:
     project = Project(tmp_path / "proj", plan=None)
     project.write("app.py", CLEAN)
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from .cli_helpers import Project
-from .test_check_command import MIXED
+from .cli_helpers import MIXED, Project
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif" / "sarif-2.1.0-rtm.5.json"
 ANSI = "\x1b["

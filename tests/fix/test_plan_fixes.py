@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from productops_lint.fix import apply_edits, declared_encoding, plan_fixes, split_lines, unified_diff
-from productops_lint.types import Diagnostic, Edit, Fix, Span
+from productops_lint.types import Applicability, Diagnostic, Edit, Fix, Span
 
 A = 'import analytics\nanalytics.track("u", "Signed Up")\nanalytics.track("u", "order completed")\n'
 B = 'NAME = "Checkout Stared"\n'
@@ -19,9 +19,9 @@ def edit(path: str, line: int, col: int, end_col: int, text: str) -> Edit:
     return Edit(path, Span(line, col, line, end_col), text)
 
 
-def finding(*edits: Edit, applicability: str = "safe", code: str = "PO101") -> Diagnostic:
+def finding(*edits: Edit, applicability: Applicability = "safe", code: str = "PO101") -> Diagnostic:
     first = edits[0]
-    fix = Fix("Rename", applicability, tuple(edits))  # type: ignore[arg-type]
+    fix = Fix("Rename", applicability, tuple(edits))
     return Diagnostic(code, first.path, first.span, f"{code} at {first.span}", fix=fix, fix_title=fix.title)
 
 

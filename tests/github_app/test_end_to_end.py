@@ -120,6 +120,7 @@ def test_pull_request_without_python_changes_concludes_neutral(client, worker: W
     assert run["conclusion"] == "neutral"
     assert run["output"]["title"] == "No Python changes"
     assert standin.repos[REPO].reviews == []
+    assert standin.repos[REPO].issue_comments == [], "nothing to say, no comment"
 
 
 def test_transient_errors_are_retried_and_the_check_still_concludes(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shop_pr import CART, make_shop_pr
+from shop_pr import make_shop_pr
 
 from github_app.localgit import LocalRepo
 from github_app.pipeline import FAILURE, NEUTRAL, Evaluation, evaluate
@@ -67,3 +67,22 @@ def test_only_non_python_changes_conclude_neutral(tmp_path: Path) -> None:
     shop = make_shop_pr(tmp_path)
     ev = run(shop.path, "feature", "feature")
     assert (ev.conclusion, ev.title) == (NEUTRAL, "No Python changes")
+
+
+def test_the_base_branchs_baseline_hides_what_it_records(tmp_path: Path) -> None:
+    from app_helpers import commit, git
+
+    from productops_lint.baseline import write_baseline
+
+    shop = make_shop_pr(tmp_path)
+    before = run(shop.path)
+    # Record one of the head's findings in a baseline on the base branch, as the CLI writes it.
+    recorded = [d for d in before.diagnostics if d.code == "PO101"]
+    text = write_baseline(recorded, before.sources)
+    pyproject = LocalRepo(shop.path).git("show", "main:pyproject.toml").decode()
+    pyproject = pyproject.replace("[tool.productops]\n", '[tool.productops]\nbaseline = "baseline.json"\n')
+    commit(shop.path, {"baseline.json": text, "pyproject.toml": pyproject}, "baseline", branch="main")
+    git(shop.path, "checkout", "-q", "feature")
+    after = run(shop.path)
+    assert {d.code for d in after.diagnostics} == {d.code for d in before.diagnostics} - {"PO101"}
+    assert after.baselined == 1

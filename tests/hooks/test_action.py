@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +179,7 @@ def test_install_step_takes_the_version_input_or_the_actions_own_checkout(tmp_pa
     log = tmp_path / "calls.log"
     action_path = tmp_path / "action"
     action_path.mkdir()
-    env = {**runner_env(dict(__import__("os").environ)), "STUB_LOG": str(log)}
+    env = {**runner_env(dict(os.environ)), "STUB_LOG": str(log)}
     run = ActionRun(ACTION, {"python": str(stub), "version": version}, action_path=action_path, workspace=tmp_path, runner_temp=tmp_path, env=env)
     install = run.run()[0]
     assert install.returncode == 0, install.stderr
@@ -193,4 +193,3 @@ def test_expression_helper_agrees_with_github_semantics(tmp_path: Path) -> None:
     assert run.evaluate("inputs.sarif == 'true' && steps.check.outputs.sarif-file != ''") is False
     assert run.evaluate("inputs.sarif == 'true'") is True
     assert run.substitute("x-${{ inputs.paths }}-y") == "x--y"
-    assert subprocess.run(["bash", "--version"], capture_output=True).returncode == 0

@@ -1,5 +1,6 @@
-"""A stand-in GitHub REST API: real HTTP on 127.0.0.1, every request checked against GitHub's
-OpenAPI description, answers shaped by its examples, faults injectable."""
+"""Stand-in GitHub REST server: real HTTP, requests checked against GitHub's OpenAPI description."""
+
+# Answers are shaped from the description's examples; faults (5xx, rate limits, holds) are injectable.
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any, Callable
 import jwt
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 SPEC = Path(__file__).resolve().parent.parent / "data" / "github-openapi" / "trimmed.json"
@@ -30,6 +31,12 @@ def _description() -> tuple[dict[str, Any], OpenAPI]:
     # A relative server matches whatever port a stand-in listens on.
     spec["servers"] = [{"url": "/"}]
     return spec, OpenAPI.from_dict(spec)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    # Requests are recorded in StandInServer.calls; a log line per request only buries test output.
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
 
 @dataclass
@@ -70,7 +77,7 @@ class StandInServer:
         self.faults: list[Fault] = []
         self.tokens: dict[str, tuple[int, float]] = {}
         self.lock = threading.RLock()
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

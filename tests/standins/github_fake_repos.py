@@ -1,5 +1,4 @@
-"""GitHub behaviour of the stand-in: the App, installations, repositories backed by local git
-repositories, pull requests, check runs, reviews and comments."""
+"""GitHub behaviour of the stand-in: App, tokens, git-backed repositories, PRs, checks, comments."""
 
 from __future__ import annotations
 
@@ -195,6 +194,7 @@ class GitHubStandIn(StandInServer):
             body = request.get_json()
             run_id = self.next_id()
             data = self.example("POST", "/repos/{owner}/{repo}/check-runs", 201)
+            data["app"]["id"] = self.app_id
             data.update(id=run_id, name=body["name"], head_sha=body["head_sha"], status=body.get("status", "queued"),
                         conclusion=body.get("conclusion"), url=f"{self._repo_url(state.full_name)}/check-runs/{run_id}",
                         html_url=f"https://github.example/{state.full_name}/runs/{run_id}")
@@ -223,6 +223,19 @@ class GitHubStandIn(StandInServer):
                 run["annotations"].extend(output.get("annotations") or [])
                 run["output"]["annotations_count"] = len(run["annotations"])
             return 200, {k: v for k, v in run.items() if k not in ("annotations", "updates")}
+
+        @route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs")
+        def list_check_runs(request: Request, owner: str, repo: str, ref: str) -> tuple[int, Any]:
+            state = self._repo(owner, repo)
+            assert state is not None
+            runs = [
+                {k: v for k, v in run.items() if k not in ("annotations", "updates")}
+                for run in state.check_runs.values()
+                if run["head_sha"] == ref
+                and request.args.get("check_name", run["name"]) == run["name"]
+                and request.args.get("status", run["status"]) == run["status"]
+            ]
+            return 200, {"total_count": len(runs), "check_runs": runs}
 
         @route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/comments")
         def list_review_comments(request: Request, owner: str, repo: str, pull_number: str) -> tuple[int, Any]:
