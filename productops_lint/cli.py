@@ -17,7 +17,29 @@ FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 class _Group(click.Group):
-    """Turns our typed errors into `file:line: reason` lines and exit 2, never a traceback."""
+    """Turns our typed errors into `file:line: reason` lines and exit 2, never a traceback.
+
+    Secondary commands load on first use (click's lazy-group pattern), so `check` on one file,
+    as pre-commit runs it, does not import the plan tooling, JSON Schema or hook installers.
+    """
+
+    lazy: dict[str, str] = {
+        "registry": "productops_lint.cli_extra:registry_group",
+        "debug": "productops_lint.cli_extra:debug",
+        "install-hooks": "productops_lint.install:install_hooks",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            found = getattr(importlib.import_module(module), attr)
+            return found() if attr == "registry_group" else found
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -278,13 +300,6 @@ def rule(code: str | None, show_all: bool) -> None:
     click.echo(render_rule_page(cls))
 
 
-def _register_extras() -> None:
-    from .cli_extra import register
-
-    register(main)
-
-
-_register_extras()
 
 
 if __name__ == "__main__":  # pragma: no cover

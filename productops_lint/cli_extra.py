@@ -132,14 +132,13 @@ def debug(ctx: click.Context, wrappers: bool) -> None:
             click.echo(f"  {name}  ->  {' -> '.join(chain[1:]) or '(declared)'}")
 
 
-def register(main: click.Group) -> None:
-    from .install import install_hooks
-    from .registry.cli import make_registry_group
-    from .registry.tooling_cli import register_tooling
+def registry_group() -> click.Group:
+    """The `registry` group with `check` and the plan-tooling commands attached (built once)."""
+    if "check" not in registry.commands:
+        from .registry.cli import make_registry_group
+        from .registry.tooling_cli import register_tooling
 
-    check_group = make_registry_group(reader=_read_rules, default_paths=_default_rule_paths)
-    registry.add_command(check_group.commands["check"])
-    register_tooling(registry)
-    main.add_command(registry)
-    main.add_command(debug)
-    main.add_command(install_hooks)
+        check_group = make_registry_group(reader=_read_rules, default_paths=_default_rule_paths)
+        registry.add_command(check_group.commands["check"])
+        register_tooling(registry)
+    return registry

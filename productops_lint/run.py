@@ -24,19 +24,36 @@ class Workspace:
     root: Path
     config: Config
     rule_files: list[tuple[str, str]] = field(default_factory=list)
+    use_cache: bool = True
     _plan: Plan | None = None
 
     @property
     def plan(self) -> Plan:
         # Parsing and validating the plan imports jsonschema; a cached run never needs it.
         if self._plan is None:
-            if self.rule_files:
-                from .registry.loader import load_plan
-
-                self._plan = load_plan(self.rule_files)
-            else:
-                self._plan = Plan()
+            self._plan = self._load_plan() if self.rule_files else Plan()
         return self._plan
+
+    def _load_plan(self) -> Plan:
+        """Validate and build the plan, reusing the one built from the same rule files last time."""
+        import hashlib
+
+        from . import __version__
+
+        h = hashlib.sha256(f"plan\0{__version__}".encode())
+        for path, text in self.rule_files:
+            h.update(f"\0{path}\0{text}".encode())
+        cache = files.FileCache(self.cache_dir) if self.use_cache else None
+        key = "plan-" + h.hexdigest()
+        cached = cache.get(key) if cache else None
+        if isinstance(cached, Plan):
+            return cached
+        from .registry.loader import load_plan
+
+        plan = load_plan(self.rule_files)  # raises UserError listing every problem
+        if cache is not None:
+            cache.put(key, plan)
+        return plan
 
     @property
     def cache_dir(self) -> Path:
@@ -70,10 +87,9 @@ def open_workspace(
                 "no tracking plan found: add YAML rule files there or set `registry` in [tool.productops]",
             )
         )
-    workspace = Workspace(root=root, config=config, rule_files=files.read_rule_files(paths))
-    if require_plan:
-        workspace.plan  # noqa: B018 - surface rule-file problems now, with exit 2
-    return workspace
+    # The plan is parsed on first use: its problems still stop the run with exit 2, and a run
+    # answered from the cache (same rule files as a run that succeeded) never needs it.
+    return Workspace(root=root, config=config, rule_files=files.read_rule_files(paths))
 
 
 def lint(

@@ -8,6 +8,7 @@ from typing import Sequence
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
@@ -16,7 +17,6 @@ from libcst.metadata import (
     ImportAssignment,
     MetadataWrapper,
     PositionProvider,
-    QualifiedNameSource,
     ScopeProvider,
 )
 
@@ -101,6 +101,7 @@ class _Collector(cst.CSTVisitor):
         self.calls: list[CallSite] = []
         self.imports: dict[str, str] = {}
         self.def_quals: dict[int, str] = {}
+        self._import_cache: dict[tuple[int, str], tuple[str, ...]] = {}
         self.returns: dict[str, list[ReturnSite]] = {}
 
     # -- helpers the expression converter uses -------------------------------------------
@@ -115,17 +116,44 @@ class _Collector(cst.CSTVisitor):
         return self.text[start:end]
 
     def import_names(self, node: cst.CSTNode) -> tuple[str, ...]:
-        # What QualifiedNameProvider would say, asked of the scope for this one node: computing
-        # the provider for every node of the module costs as much as the rest of the analysis.
+        """Qualified names an imported ``Name`` stands for, read off the import statements in scope.
+
+        This is what QualifiedNameProvider reports for imports; computing it for the one
+        statement at hand avoids the provider's pass over every node and its scan of every
+        assignment per lookup.
+        """
         scope = self.scopes.get(node)
-        names = scope.get_qualified_names_for(node) if scope is not None else set()
-        return tuple(
-            sorted(
-                absolutize(q.name, self.module, self.is_package)
-                for q in names
-                if q.source == QualifiedNameSource.IMPORT
-            )
-        )
+        if scope is None or not isinstance(node, cst.Name):
+            return ()
+        out: set[str] = set()
+        for assignment in scope[node.value]:
+            if isinstance(assignment, ImportAssignment):
+                out.update(self._imported(assignment.node, node.value))
+        return tuple(sorted(out))
+
+    def _imported(self, statement: cst.CSTNode, name: str) -> tuple[str, ...]:
+        key = (id(statement), name)
+        cached = self._import_cache.get(key)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                full = get_full_name_for_node(alias.name) or ""
+                if alias.asname is not None and alias.evaluated_alias == name:
+                    found.append(full)
+                elif alias.asname is None and full.split(".")[0] == name:
+                    found.append(name)
+        elif isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
+            base = "." * len(statement.relative) + (get_full_name_for_node(statement.module) or "" if statement.module else "")
+            for alias in statement.names:
+                imported = get_full_name_for_node(alias.name) or ""
+                if (alias.evaluated_alias or imported) == name:
+                    joined = f"{base}{imported}" if base.endswith(".") or not base else f"{base}.{imported}"
+                    found.append(absolutize(joined, self.module, self.is_package))
+        result = tuple(found)
+        self._import_cache[key] = result
+        return result
 
     def _qual(self, name: str) -> str:
         outer = self.ctx.stack[-1][1] if self.ctx.stack else self.module
