@@ -85,9 +85,11 @@ def _progress_callback() -> tuple[Callable[[int, int], None] | None, Callable[[]
         if "bar" not in state:
             if time.monotonic() - started < 1.0:
                 return
+            from rich.console import Console
             from rich.progress import Progress
 
-            bar = Progress(transient=True, console=None)
+            # On stderr: stdout carries the report, which may be redirected to a file.
+            bar = Progress(transient=True, console=Console(stderr=True))
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task("Parsing", total=total)
         state["bar"].update(state["task"], completed=done, total=total)

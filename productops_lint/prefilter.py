@@ -1,11 +1,13 @@
 """The sound pre-filter: which files can hold a tracking call, decided from bytes and import lines alone.
 
-Resolution only ever reaches a tracker through an import: an SDK module, or a project module that
-defines or re-exports a wrapper, client or tracker attribute ("relevant" modules). So a file needs
-(1) the name of such a module somewhere in its bytes, and (2) an import statement of that module,
-of something inside it, or of an ancestor package together with the rest of its dotted path. Stage
-(1) is one regular expression over the bytes; stage (2) reads import lines without parsing Python.
-Anything that fails both could not have resolved to a tracker, so skipping it changes no finding.
+Resolution only ever reaches a tracker through an import: of an SDK module, or of an *export* of
+the project (a qualified name that leads to a tracker: a wrapper, a client, a class holding one, or
+a name re-exporting one). So a file needs (1) an SDK's name or an export's last name somewhere in
+its bytes, and (2) an import statement of the SDK, of the export, or of a module above the export
+with the rest of its dotted path spelled out in the file. Stage (1) is one regular expression over
+the bytes; stage (2) reads import lines without parsing Python. A file that fails either could not
+have resolved to a tracker, so skipping it changes no finding. New exports found while analysing
+(inferred wrappers) widen both stages, and the files skipped so far are looked at again.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def _absolute(base: str, module: str, is_package: bool) -> str:
 def imported_names(text: str, module: str, is_package: bool) -> set[str]:
     """Every absolute dotted name an import statement of ``text`` binds (modules and ``module.name``)."""
     out: set[str] = set()
-    for match in _IMPORT.finditer(text.replace("\\\n", " ")):
+    # Old-Mac `\r` and Windows `\r\n` line ends count as line ends; backslash continuations join.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\\n", " ")
+    for match in _IMPORT.finditer(text):
         if match.group("mods") is not None:
             for part in match.group("mods").split(","):
                 name = part.split(" as ")[0].strip()
@@ -60,27 +64,33 @@ def imported_names(text: str, module: str, is_package: bool) -> set[str]:
 
 
 class ImportGate:
-    """Stage 2: does a file import an SDK, or a relevant module (or its package plus the rest of the path)?"""
+    """Stage 2: does a file import an SDK, or an *export* that leads to a tracker?
 
-    def __init__(self, sdk_roots: Iterable[str], relevant_modules: Iterable[str]) -> None:
+    Exports are qualified names (``app.tracking.track_event``, ``app.clients.mp``): wrappers,
+    clients, classes holding one, and names that re-export them. A file passes when it imports
+    an export (or something inside one), or a module above an export and spells out the rest of
+    the export's dotted path, or any SDK module.
+    """
+
+    def __init__(self, sdk_roots: Iterable[str], exports: Iterable[str]) -> None:
         self.sdk_roots = set(sdk_roots)
-        self.relevant = set(relevant_modules)
-        # Ancestor package -> the relevant modules below it, for `import pkg; pkg.sub.mod.f()`.
+        self.exports = set(exports)
+        # Module or package -> the exports below it, for `import pkg.mod` then `pkg.mod.name(...)`.
         self.below: dict[str, list[str]] = {}
-        for rel in self.relevant:
-            parts = rel.split(".")
+        for export in self.exports:
+            parts = export.split(".")
             for i in range(1, len(parts)):
-                self.below.setdefault(".".join(parts[:i]), []).append(rel)
+                self.below.setdefault(".".join(parts[:i]), []).append(export)
 
     def admits(self, text: str, module: str, is_package: bool) -> bool:
         for name in imported_names(text, module, is_package):
-            if name.split(".")[0] in self.sdk_roots:
-                return True
             parts = name.split(".")
-            if any(".".join(parts[:i]) in self.relevant for i in range(1, len(parts) + 1)):
+            if parts[0] in self.sdk_roots:
                 return True
-            for rel in self.below.get(name, ()):
-                rest = rel[len(name) + 1 :].split(".")
+            if any(".".join(parts[:i]) in self.exports for i in range(1, len(parts) + 1)):
+                return True
+            for export in self.below.get(name, ()):
+                rest = export[len(name) + 1 :].split(".")
                 if all(re.search(rf"\b{re.escape(seg)}\b", text) for seg in rest):
                     return True
         return False

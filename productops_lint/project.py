@@ -59,6 +59,7 @@ class Project:
         # Stage-1 bookkeeping: which needle words each file contains, and which words were searched.
         self._words: dict[str, set[str]] = {}
         self._scanned_words: set[str] = set()
+        self._raw_bytes: dict[str, bytes | None] = {}
         self.index = Index(self._load_module, lambda name: name in self.module_paths)
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
@@ -154,19 +155,13 @@ class Project:
     def _gate(self) -> tuple[set[str], ImportGate]:
         """Stage-1 words and the stage-2 import gate for what is known so far."""
         roots = {split_ref(key)[0].removesuffix("()") for key in self.base}
-        relevant: set[str] = set()
-        for wrapper in (*self.config.wrappers, *self.plan.wrappers):
-            module = wrapper.qualname.rpartition(".")[0]
-            relevant.add(module or wrapper.qualname)
+        exports: set[str] = {w.qualname for w in (*self.config.wrappers, *self.plan.wrappers)}
         prefixes = self._tracker_prefixes()
         for summary in self.index.loaded():
-            if summary.module and self._relevant(summary, prefixes):
-                relevant.add(summary.module)
-        names = set(roots)
-        for module in relevant:
-            names.update(module.split("."))
+            exports.update(self._exports(summary, prefixes))
+        names = roots | {export.rpartition(".")[2] for export in exports}
         names.discard("")
-        return names, ImportGate(roots, relevant)
+        return names, ImportGate(roots, exports)
 
     def _tracker_prefixes(self) -> set[str]:
         """Every proper prefix of a tracker name: a name that leads to a tracker by attribute access."""
@@ -179,19 +174,24 @@ class Project:
     def _leads_to_tracker(self, ref: str, prefixes: set[str]) -> bool:
         return any(c in self.trackers or c in prefixes for c in self.index.canonical(ref))
 
-    def _relevant(self, summary: ModuleSummary, prefixes: set[str]) -> bool:
-        """Whether importing this module can give access to a tracker (a wrapper, client or re-export)."""
-        if any(qual in self.trackers for qual in summary.functions):
-            return True
+    def _exports(self, summary: ModuleSummary, prefixes: set[str]) -> set[str]:
+        """Module-level names of this module through which another module can reach a tracker."""
+        out: set[str] = set()
+        module = summary.module
+        for qual in summary.functions:
+            if qual in self.trackers:
+                top = qual[len(module) + 1 :].split(".")[0]
+                out.add(f"{module}.{top}")
         for name in summary.symbols:
-            if self._leads_to_tracker(f"{summary.module}.{name}", prefixes):
-                return True
+            if self._leads_to_tracker(f"{module}.{name}", prefixes):
+                out.add(f"{module}.{name}")
         for cls, info in summary.classes.items():
-            if any(self._leads_to_tracker(base, prefixes) for base in info.bases):
-                return True
-            if any(self._leads_to_tracker(f"{cls}().{attr}", prefixes) for attr in info.attrs):
-                return True
-        return False
+            top = cls[len(module) + 1 :].split(".")[0]
+            if any(self._leads_to_tracker(base, prefixes) for base in info.bases) or any(
+                self._leads_to_tracker(f"{cls}().{attr}", prefixes) for attr in info.attrs
+            ):
+                out.add(f"{module}.{top}")
+        return out
 
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""
@@ -216,8 +216,12 @@ class Project:
         return hits
 
     def _raw(self, path: str) -> bytes | None:
-        text = self._texts.get(path)
-        return text.encode("utf-8", "surrogatepass") if text is not None else self._bytes(path)
+        # Kept for the pre-filter's rounds (each round looks at the files skipped so far again);
+        # dropped when detection ends.
+        if path not in self._raw_bytes:
+            text = self._texts.get(path)
+            self._raw_bytes[path] = text.encode("utf-8", "surrogatepass") if text is not None else self._bytes(path)
+        return self._raw_bytes[path]
 
     def _words_in(self, paths: Sequence[str], names: set[str]) -> list[str]:
         pattern = word_pattern(names)
@@ -235,7 +239,7 @@ class Project:
             seen: tuple[frozenset[str], frozenset[str]] | None = None
             while True:
                 names, gate = self._gate()
-                state = (frozenset(names), frozenset(gate.relevant))
+                state = (frozenset(names), frozenset(gate.exports))
                 if state == seen:
                     break
                 seen = state
@@ -255,6 +259,7 @@ class Project:
             if wanted is None or summary.path in wanted:
                 calls.extend(module_calls(summary, self.trackers, self.index))
         self._load_constant_readers(calls)
+        self._raw_bytes.clear()
         calls = count_other_uses(calls, self.index.loaded())
         return sorted(calls, key=lambda c: (c.path, c.span))
 

@@ -8,7 +8,8 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec
 from ..types import NameOrigin, PropertyArg, Span, TrackingCall
 from .decorators import forwards_returned
-from .infer import Extracted, extract, tracker_for
+from .extract import Extracted, extract
+from .infer import tracker_for
 from .presets import Tracker
 from .resolve import Index
 from .values import (

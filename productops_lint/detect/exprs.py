@@ -10,6 +10,8 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
+from .combine import CYCLE, combine, empty_default, flatten, static_parts
+from .refs import RefFinder
 from .tables import LocalTables
 from .values import (
     Arg,
@@ -35,16 +37,16 @@ if TYPE_CHECKING:
 # Re-exported: the summarizer imports it from here.
 __all__ = ["ExprConverter", "LocalTables"]
 
-_MAX_DEPTH = 8
+_MAX_DEPTH = 8  # also in refs.py
 _PERCENT_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa%]")
 _FORMAT_HOLE = re.compile(r"\{[^{}]*\}")
 
 
-class ExprConverter:
+class ExprConverter(RefFinder):
     """Expression -> Value / refs, in the context of the collector's current position."""
 
     def __init__(self, collector: "_Collector") -> None:
-        self.c = collector
+        super().__init__(collector)
         self._evaluating: set[int] = set()
 
     # -- values --------------------------------------------------------------------------
@@ -57,7 +59,7 @@ class ExprConverter:
                 return Unknown("bytes literal")
             return Str(text, self.c.span(node), self.c.code(node), self.c.path, const)
         if isinstance(node, cst.ConcatenatedString):
-            return _flatten(self.value(node.left, None, depth), self.value(node.right, None, depth))
+            return flatten(self.value(node.left, None, depth), self.value(node.right, None, depth))
         if isinstance(node, cst.FormattedString):
             return self._fstring(node, depth)
         if isinstance(node, (cst.Integer, cst.Float)):
@@ -68,16 +70,16 @@ class ExprConverter:
             return Lit(-ast.literal_eval(node.expression.value))  # type: ignore[attr-defined]
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
-                return _flatten(self.value(node.left, None, depth + 1), self.value(node.right, None, depth + 1))
+                return flatten(self.value(node.left, None, depth + 1), self.value(node.right, None, depth + 1))
             if isinstance(node.operator, cst.Modulo):
                 left = self.value(node.left, None, depth + 1)
                 if isinstance(left, Str):
-                    return Template(_static_parts(_PERCENT_HOLE, left.value))
+                    return Template(static_parts(_PERCENT_HOLE, left.value))
             return Unknown("arithmetic")
         if m.matches(node, m.BooleanOperation(operator=m.Or())):
             left = self.value(node.left, None, depth + 1)  # type: ignore[attr-defined]
             right = self.value(node.right, None, depth + 1)  # type: ignore[attr-defined]
-            if isinstance(left, Param) and _empty_default(right):
+            if isinstance(left, Param) and empty_default(right):
                 return left  # `props or {}`: the parameter, defaulted
             return Unknown("boolean expression")
         if isinstance(node, cst.Call):
@@ -127,14 +129,14 @@ class ExprConverter:
         if not parts:
             return Str("", self.c.span(node), self.c.code(node), self.c.path)
         # Mark f-strings so a fully static one still reads as a template when a hole is unknown.
-        return Concat(tuple(parts)) if len(parts) > 1 else _flatten(parts[0])
+        return Concat(tuple(parts)) if len(parts) > 1 else flatten(parts[0])
 
     def _call_value(self, node: cst.Call, depth: int) -> Value:
         func = node.func
         if m.matches(func, m.Attribute(value=m.SimpleString() | m.ConcatenatedString(), attr=m.Name("format"))):
             fmt = self.value(func.value, None, depth + 1)  # type: ignore[attr-defined]
             if isinstance(fmt, Str):
-                return Template(_static_parts(_FORMAT_HOLE, fmt.value))
+                return Template(static_parts(_FORMAT_HOLE, fmt.value))
             return Unknown("format of a non-literal")
         if m.matches(func, m.Name("dict")) and self._is_builtin(func):  # type: ignore[arg-type]
             items: list[DictItem] = []
@@ -203,7 +205,7 @@ class ExprConverter:
             else:
                 local_scope = a.scope
                 values.append(self._local_value(node, a, depth))
-        combined = _combine(values)
+        combined = combine(values)
         if local_scope is not None:
             # `props[KEY] = v` / `props.update(...)` after binding: keys added to whatever was bound,
             # a parameter included (then the function adds KEY to what its caller gave).
@@ -234,7 +236,7 @@ class ExprConverter:
         if expr is None:
             return Unknown("bound by a loop, `with` or unpacking")
         if id(bound) in self._evaluating:
-            return _CYCLE  # `props = props or {}` reads the name it binds
+            return CYCLE  # `props = props or {}` reads the name it binds
         self._evaluating.add(id(bound))
         try:
             return self.value(expr, None, depth + 1)
@@ -250,64 +252,6 @@ class ExprConverter:
             items.append(self._item(key_node, key_value, added, depth))
         return DictVal(tuple(items), value.spreads)
 
-    # -- callee references ---------------------------------------------------------------
-    def refs(self, node: cst.BaseExpression, depth: int = 0) -> tuple[str, ...]:
-        """Every qualified name ``node`` may refer to; ``X()`` marks an instance of ``X``."""
-        if depth > _MAX_DEPTH:
-            return ()
-        if isinstance(node, cst.Attribute):
-            return tuple(f"{b}.{node.attr.value}" for b in self.refs(node.value, depth + 1))
-        if isinstance(node, cst.Call):
-            return tuple(f"{r}()" for r in self.refs(node.func, depth + 1))
-        if not isinstance(node, cst.Name):
-            return ()
-        scope = self.c.scopes.get(node)
-        if scope is None:
-            return ()
-        out: set[str] = set()
-        for a in scope[node.value]:
-            if isinstance(a, BuiltinAssignment):
-                continue
-            if isinstance(a, ImportAssignment):
-                out.update(self.c.import_names(node))
-            elif isinstance(a.scope, GlobalScope):
-                out.add(f"{self.c.module}.{node.value}")
-            elif isinstance(a.scope, ClassScope):
-                qual = self.c.def_quals.get(id(a.scope.node))
-                if qual:
-                    out.add(f"{qual}.{node.value}")
-            else:
-                out.update(self._local_refs(node, a, depth))
-        return tuple(sorted(out))
-
-    def _local_refs(self, node: cst.Name, a: Any, depth: int) -> Sequence[str]:
-        bound = a.node
-        if isinstance(bound, cst.Param):
-            func = self.c.ctx.function
-            if func and func[2] and bound.name.value == func[3] and a.scope is self.c.scopes.get(node):
-                return (f"{func[2]}()",)
-            if bound.annotation is not None:
-                return tuple(f"{r}()" for r in self.annotation_refs(bound.annotation.annotation))
-            return ()
-        if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
-            qual = self.c.def_quals.get(id(bound))
-            return (qual,) if qual else ()
-        expr = self.c.tables.assigned.get(id(bound))
-        if isinstance(expr, (cst.Name, cst.Attribute, cst.Call)):
-            return self.refs(expr, depth + 1)
-        return ()
-
-    def annotation_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
-        """Classes an annotation names: ``T``, ``mod.T``, ``Optional[T]``, ``T | None``, ``"T"`` is not read."""
-        if m.matches(node, m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optional")))):
-            inner = node.slice[0].slice  # type: ignore[attr-defined]
-            return self.annotation_refs(inner.value) if isinstance(inner, cst.Index) else ()
-        if m.matches(node, m.BinaryOperation(operator=m.BitOr())):
-            return (*self.annotation_refs(node.left), *self.annotation_refs(node.right))  # type: ignore[attr-defined]
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            return self.refs(node)
-        return ()
-
     def args(self, args: Sequence[cst.Arg], depth: int = 0) -> tuple[Arg, ...]:
         return tuple(
             Arg(
@@ -319,40 +263,3 @@ class ExprConverter:
             )
             for a in args
         )
-
-
-_CYCLE = Unknown("reads itself")
-
-
-def _empty_default(value: Value) -> bool:
-    return (isinstance(value, DictVal) and not value.items and not value.spreads) or value == Lit(None)
-
-
-def _static_parts(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
-    return tuple(p for p in pattern.split(text) if p)
-
-
-def _flatten(*values: Value) -> Value:
-    parts: list[Value] = []
-    for v in values:
-        parts.extend(v.parts if isinstance(v, Concat) else (v,))
-    return parts[0] if len(parts) == 1 else Concat(tuple(parts))
-
-
-def _combine(values: list[Value]) -> Value:
-    values = [v for v in values if v is not _CYCLE] or values
-    if not values:
-        return Unknown("unbound name")
-    params = [v for v in values if isinstance(v, Param)]
-    if len(set(params)) == 1 and all(v in params or _empty_default(v) for v in values):
-        return params[0]  # `if not props: props = {}` keeps the parameter's meaning
-    first = values[0]
-    if all(v == first for v in values):
-        return first
-    if all(isinstance(v, Str) for v in values):
-        if len({v.value for v in values}) == 1:  # type: ignore[union-attr]
-            return first
-        return Unknown("assigned several different values")
-    if all(isinstance(v, Ref) for v in values):
-        return Ref(tuple(sorted({r for v in values for r in v.refs})))  # type: ignore[union-attr]
-    return Unknown("assigned several values")

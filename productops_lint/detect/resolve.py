@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from .values import CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Ref, SelfClassName, Str, Unknown, Value
 
@@ -64,6 +65,18 @@ class Index:
         """Whether ``ref`` names something inside a module of the scanned tree (loaded or not)."""
         segs = split_ref(ref)
         return any(self._has_module(".".join(segs[:i])) for i in range(1, len(segs)) if not segs[i - 1].endswith("()"))
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Let lookups read modules the pre-filter did not select (signatures, base classes, values)."""
+        if self._allow_load:
+            yield
+            return
+        self._allow_load = True
+        try:
+            yield
+        finally:
+            self._allow_load = False
 
     def function(self, qual: str) -> FunctionInfo | None:
         """The project function or method named ``qual`` (``pkg.mod.f``, ``pkg.mod.Class.m``)."""

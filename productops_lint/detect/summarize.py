@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 import re
-from typing import Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -12,7 +11,6 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
-    CodeRange,
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
@@ -22,11 +20,13 @@ from libcst.metadata import (
 
 from ..types import Span
 from .exprs import ExprConverter, LocalTables
+from .modules import absolutize, module_name, span_of
 from .values import (
     Arg,
     CallSite,
     ClassInfo,
     FunctionInfo,
+    Lit,
     ModuleSummary,
     Param,
     ParamInfo,
@@ -40,22 +40,6 @@ from .values import (
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
 _STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
-
-
-def span_of(rng: CodeRange) -> Span:
-    return Span(rng.start.line, rng.start.column, rng.end.line, rng.end.column)
-
-
-def absolutize(name: str, module: str, is_package: bool) -> str:
-    """Turn ``..events.ORDER`` seen in ``module`` into an absolute qualified name."""
-    if not name.startswith("."):
-        return name
-    dots = len(name) - len(name.lstrip("."))
-    package = module if is_package else module.rpartition(".")[0]
-    for _ in range(dots - 1):
-        package = package.rpartition(".")[0]
-    rest = name[dots:]
-    return f"{package}.{rest}" if package and rest else (package or rest)
 
 
 class _Context:
@@ -243,7 +227,8 @@ class _Collector(cst.CSTVisitor):
         elsewhere) both tell which class the attribute holds, which is what callee resolution needs.
         """
         converted = self.conv.value(value, const=const) if value is not None else None
-        if converted is not None and not isinstance(converted, (Param, Unknown)):
+        # `client: Optional[Posthog] = None` is a placeholder: the annotation says what it will hold.
+        if converted is not None and not isinstance(converted, (Param, Unknown)) and converted != Lit(None):
             return converted
         refs = self.conv.refs(value) if value is not None else ()
         if not refs and annotation is not None:
@@ -372,27 +357,6 @@ def summarize(path: str, module: str, source: str) -> ModuleSummary:
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to analyze"))
     return collector.summary()
-
-
-def module_name(path: str, src_roots: Sequence[str] = (".",)) -> str:
-    """Module name of a relative POSIX path under the longest matching import root."""
-    best = ""
-    for root in src_roots:
-        root = root.strip("/")
-        if root in ("", "."):
-            candidate = ""
-        elif path == root or path.startswith(root + "/"):
-            candidate = root + "/"
-        else:
-            continue
-        if len(candidate) >= len(best):
-            best = candidate
-    rel = path[len(best):]
-    rel = rel[:-3] if rel.endswith(".py") else rel
-    parts = [p for p in rel.split("/") if p]
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 __all__ = ["summarize", "module_name", "absolutize", "span_of", "ClassScope", "ImportAssignment"]

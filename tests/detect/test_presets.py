@@ -204,3 +204,8 @@ def test_presets_option_limits_detection_to_the_named_sdks() -> None:
 def test_amplitude_track_of_something_else_is_reported_unresolved() -> None:
     call = only("from amplitude import Amplitude\namp = Amplitude('k')\ndef go(e):\n    amp.track(e)\n")
     assert call.event is None and call.event_kind == "unresolved"
+
+
+def test_client_made_in_a_conditional_expression_is_followed() -> None:
+    code = "import os, posthog\nph = posthog.Posthog(os.environ['K']) if 'K' in os.environ else None\nph.capture('Signed Up', distinct_id='u')\n"
+    assert only(code).event == "Signed Up"

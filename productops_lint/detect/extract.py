@@ -1,0 +1,138 @@
+"""Read a tracker's arguments at one call: the event name, the properties, and the event object they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from ..registry.model import ArgSpec
+from .presets import AMPLITUDE_EVENT, SNOWPLOW_JSON, SNOWPLOW_SELF_DESCRIBING, SNOWPLOW_STRUCTURED, Tracker
+from .resolve import Index
+from .values import Arg, CallVal, Param, Ref, Str, Unknown, Value
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a tracker's arguments say at one call."""
+
+    event_arg: Arg | None
+    event: Value | None
+    # The argument at the tracker's event position (a BaseEvent for Amplitude), for forwarding.
+    outer: Value | None
+    props: Value | None
+    has_props_arg: bool
+    # Keyword arguments that become properties (wrappers forwarding **kwargs).
+    kwargs: tuple[Arg, ...] = ()
+    # A derived name (Snowplow schema URI) cannot be edited in place.
+    derived: bool = False
+    # The event carries no property dict (Snowplow structured event): keys are unknown.
+    opaque: bool = False
+
+
+def find_arg(args: Sequence[Arg], spec: ArgSpec) -> Arg | None:
+    if spec.keyword:
+        for a in args:
+            if a.keyword == spec.keyword:
+                return a
+    if spec.position is not None:
+        positional = [a for a in args if a.keyword is None and a.star != "**"]
+        for i, a in enumerate(positional):
+            if a.star:  # a *splat before the position hides what lands there
+                return None
+            if i == spec.position:
+                return a
+    return None
+
+
+def _constructed(value: Value | None, index: Index, names: tuple[str, ...]) -> CallVal | None:
+    if isinstance(value, CallVal) and any(c in names for r in value.refs for c in index.canonical(r)):
+        return value
+    return None
+
+
+def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
+    shape = tracker.shape
+    if shape == "posthog":
+        event_arg = find_arg(args, ArgSpec(None, "event"))
+        positional = [a for a in args if a.keyword is None and not a.star]
+        old_signature = event_arg is None and len(positional) >= 2
+        if event_arg is None and positional:
+            event_arg = positional[1] if old_signature else positional[0]
+        props_arg = find_arg(args, ArgSpec(2 if old_signature else None, "properties"))
+        return _simple(event_arg, props_arg)
+    if shape == "returns":
+        return Extracted(None, None, None, None, False)
+    if shape == "args":
+        event_arg = find_arg(args, tracker.event)
+        props_arg = find_arg(args, tracker.properties) if tracker.properties != ArgSpec() else None
+        kwargs: tuple[Arg, ...] = ()
+        if tracker.kwargs_properties:
+            skip = set(tracker.own_params)
+            # A `**splat` at the call is kept: its keys are unknown, which makes the set partial.
+            kwargs = tuple(a for a in args if (a.keyword and a.keyword not in skip) or a.star == "**")
+        ex = _simple(event_arg, props_arg)
+        if props_arg is None and tracker.properties != ArgSpec() and any(a.star for a in args):
+            # `track(*output)`: a splat may carry the properties, so they are unknown, not absent.
+            ex = replace(ex, props=Unknown("passed through a splat"), has_props_arg=True)
+        if tracker.event_attrs and ex.event is not None:
+            event = with_attrs(ex.event, tracker.event_attrs)
+            ex = replace(ex, event=event, outer=event, derived=True)
+        return replace(ex, kwargs=kwargs)
+    outer_arg = find_arg(args, tracker.event)
+    outer = outer_arg.value if outer_arg else None
+    if shape == "amplitude":
+        event = _constructed(outer, index, AMPLITUDE_EVENT)
+        if event is None:
+            return Extracted(None, None, outer, None, False)
+        ex = _simple(find_arg(event.args, ArgSpec(0, "event_type")), find_arg(event.args, ArgSpec(None, "event_properties")))
+        return replace(ex, outer=outer)
+    if shape == "snowplow":
+        structured = _constructed(outer, index, SNOWPLOW_STRUCTURED)
+        if structured is not None:
+            action = find_arg(structured.args, ArgSpec(1, "action"))
+            return Extracted(action, action.value if action else None, outer, None, False, opaque=True)
+        described = _constructed(outer, index, SNOWPLOW_SELF_DESCRIBING)
+        if described is None:
+            return Extracted(None, None, outer, None, False)
+        inner = find_arg(described.args, ArgSpec(0, "event_json"))
+        outer = inner.value if inner else None
+    return replace(_self_describing(outer, index), outer=outer_arg.value if outer_arg else None)
+
+
+def with_attrs(value: Value, attrs: tuple[str, ...]) -> Value:
+    """``value.a.b``: the event name read off an event object passed to a wrapper."""
+    path = ".".join(attrs)
+    if isinstance(value, Param) and not value.star:
+        return replace(value, attrs=(*value.attrs, *attrs))
+    if isinstance(value, CallVal):
+        return Ref(tuple(f"{r}().{path}" for r in value.refs))
+    if isinstance(value, Ref):
+        return Ref(tuple(f"{r}.{path}" for r in value.refs))
+    return Unknown(f"`.{path}` of an unknown object")
+
+
+def _simple(event_arg: Arg | None, props_arg: Arg | None) -> Extracted:
+    return Extracted(
+        event_arg,
+        event_arg.value if event_arg else None,
+        event_arg.value if event_arg else None,
+        props_arg.value if props_arg else None,
+        props_arg is not None,
+    )
+
+
+def _self_describing(value: Value | None, index: Index) -> Extracted:
+    sdj = _constructed(value, index, SNOWPLOW_JSON)
+    if sdj is None:
+        return Extracted(None, None, value, None, False)
+    schema = find_arg(sdj.args, ArgSpec(0, "schema"))
+    data = find_arg(sdj.args, ArgSpec(1, "data"))
+    name: Value | None = None
+    if schema is not None:
+        resolved = index.value(schema.value)
+        # iglu:com.acme/checkout_started/jsonschema/1-0-0 -> checkout_started
+        if isinstance(resolved, Str) and resolved.value.count("/") >= 2:
+            name = Str(resolved.value.split("/")[-3])
+        else:
+            name = resolved
+    return Extracted(schema, name, value, data.value if data else None, data is not None, derived=True)
