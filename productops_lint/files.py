@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import subprocess
 import tempfile
 from time import time_ns
@@ -20,6 +21,7 @@ DEFAULT_EXCLUDES = (
     ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "node_modules", "venv",
     "__pycache__", ".productops_cache", "site-packages",
 )
+_DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 RULE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -128,27 +130,49 @@ class FileProvider:
         self.root = root
         self.config = config
         self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
+        self._user_exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
         self._paths: list[str] | None = None
         self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
+        self._digests: dict[str, str | None] = {}
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
+        if path in self._digests:
+            return self._digests[path]
         if self._manifest is None:
             data = self.read(path)
-            return None if data is None else digest(data)
-        return self._manifest.digest(self.root / path, path)
+            value = None if data is None else digest(data)
+        else:
+            value = self._manifest.digest(self.root / path, path)
+        # One stat per file per run: the pre-filter asks once per round.
+        self._digests[path] = value
+        return value
 
     def save(self) -> None:
         if self._manifest is not None:
             self._manifest.save()
+
+    def find_words(self, path: str, words_key: str, pattern: "re.Pattern[bytes]") -> set[str] | None:
+        """The pre-filter's first stage, answered from the manifest for unchanged files."""
+        if self._manifest is None:
+            data = self.read(path)
+            return None if data is None else {m.decode() for m in pattern.findall(data)}
+        value = self.digest(path)
+        return None if value is None else self._manifest.find_words(self.root / path, value, words_key, pattern)
 
     def paths(self) -> list[str]:
         if self._paths is None:
             listed = self._git_paths() if self.config.respect_gitignore else None
             if listed is None:
                 listed = self._walk()
-            self._paths = sorted(p for p in listed if p.endswith(".py") and not self._exclude.match_file(p))
+            self._paths = sorted(p for p in listed if p.endswith(".py") and not self._excluded(p))
         return self._paths
+
+    def _excluded(self, path: str) -> bool:
+        # The defaults are plain names, matched against path components without pathspec's cost.
+        if _DEFAULT_NAMES.intersection(path.split("/")):
+            return True
+        return self._user_exclude is not None and self._user_exclude.match_file(path)
 
     def _git_paths(self) -> list[str] | None:
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py")
@@ -177,7 +201,7 @@ class FileProvider:
 
             def ignored(name: str, is_dir: bool) -> bool:
                 full = rel + name + ("/" if is_dir else "")
-                if self._exclude.match_file(full):
+                if name in _DEFAULT_NAMES or (self._user_exclude is not None and self._user_exclude.match_file(full)):
                     return True
                 return any(spec.match_file(full[len(base):]) for base, spec in active)
 
@@ -228,14 +252,30 @@ class _Manifest:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._entries: dict[str, tuple[int, int, int, int, str]] = {}
+        # (content digest, word-set key) -> the pre-filter words found in that content.
+        self._words: dict[tuple[str, str], tuple[str, ...]] = {}
         self._dirty = False
         try:
             with open(path, "rb") as handle:
                 loaded = pickle.load(handle)
-            if isinstance(loaded, dict):
-                self._entries = loaded
+            if isinstance(loaded, dict) and loaded.get("format") == 2:
+                self._entries, self._words = loaded["entries"], loaded["words"]
         except Exception:  # missing or corrupt: start afresh
-            self._entries = {}
+            self._entries, self._words = {}, {}
+
+    def find_words(self, full: Path, value: str, words_key: str, pattern: "re.Pattern[bytes]") -> set[str] | None:
+        """Which of the pattern's words the file (whose content digest is ``value``) contains."""
+        cached = self._words.get((value, words_key))
+        if cached is not None:
+            return set(cached)
+        try:
+            data = full.read_bytes()
+        except OSError:
+            return None
+        found = {m.decode() for m in pattern.findall(data)}
+        self._words[(value, words_key)] = tuple(sorted(found))
+        self._dirty = True
+        return found
 
     def digest(self, full: Path, key: str) -> str | None:
         try:
@@ -260,7 +300,10 @@ class _Manifest:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(self.path, pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL))
+            live = {entry[4] for entry in self._entries.values()}
+            words = {k: v for k, v in self._words.items() if k[0] in live}
+            data = {"format": 2, "entries": self._entries, "words": words}
+            write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
             self._dirty = False
         except OSError:
             pass

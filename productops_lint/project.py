@@ -198,12 +198,17 @@ class Project:
         fresh = names - self._scanned_words
         pattern = word_pattern(fresh)
         if pattern is not None:
+            # A provider with a manifest answers unchanged files without reading them.
+            finder = getattr(self.provider, "find_words", None)
+            words_key = hashlib.sha256("\0".join(sorted(fresh)).encode()).hexdigest()[:20]
             for path in paths:
-                data = self._raw(path)
-                if data is not None:
-                    found = {m.decode() for m in pattern.findall(data)}
-                    if found:
-                        self._words.setdefault(path, set()).update(found)
+                if finder is not None:
+                    found = finder(path, words_key, pattern)
+                else:
+                    data = self._raw(path)
+                    found = None if data is None else {m.decode() for m in pattern.findall(data)}
+                if found:
+                    self._words.setdefault(path, set()).update(found)
             self._scanned_words |= fresh
         hits = []
         for path in paths:
@@ -224,10 +229,15 @@ class Project:
         return self._raw_bytes[path]
 
     def _words_in(self, paths: Sequence[str], names: set[str]) -> list[str]:
+        """Files mentioning any of ``names`` (answered from the manifest for unchanged files)."""
         pattern = word_pattern(names)
         if pattern is None:
             return []
-        return [p for p in paths if (data := self._raw(p)) is not None and pattern.search(data)]
+        finder = getattr(self.provider, "find_words", None)
+        if finder is None:
+            return [p for p in paths if (data := self._raw(p)) is not None and pattern.search(data)]
+        words_key = hashlib.sha256("\0".join(sorted(names)).encode()).hexdigest()[:20]
+        return [p for p in paths if finder(p, words_key, pattern)]
 
     def _infer(self) -> None:
         if self.config.infer_wrappers:

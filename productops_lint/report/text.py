@@ -65,7 +65,7 @@ def _summary(counts: Counts, ctx: ReportContext) -> list[Line]:
             fixes.append(f"{counts.safe_fixes} fixable with `--fix`")
         if counts.unsafe_fixes:
             more = "more" if counts.safe_fixes else "fixable"
-            fixes.append(f"{counts.unsafe_fixes} {more} with `--unsafe-fixes`")
+            fixes.append(f"{counts.unsafe_fixes} {more} with `--fix --unsafe-fixes`")
         if fixes:
             lines[0].append(("; " + ", ".join(fixes), ""))
     if ctx.baselined:

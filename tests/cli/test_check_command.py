@@ -36,7 +36,7 @@ def test_errors_exit_1_with_one_line_per_finding_and_a_summary(project: Project)
     assert reported(run.stdout) == [("app/flow.py", 5, 30, "PO101"), ("app/flow.py", 6, 30, "PO301")]
     assert "app/flow.py:6:30: PO301 [*] Event `Signed Up` is deprecated and replaced by `Account Created`\n" in run.stdout
     assert run.stdout.rstrip("\n").splitlines()[-1] == (
-        "Found 2 problems (1 error, 1 warning) in 1 of 1 file; 1 fixable with `--fix`, 1 more with `--unsafe-fixes`"
+        "Found 2 problems (1 error, 1 warning) in 1 of 1 file; 1 fixable with `--fix`, 1 more with `--fix --unsafe-fixes`"
     )
 
 

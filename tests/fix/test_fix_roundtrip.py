@@ -289,7 +289,7 @@ def test_unsafe_fixes_apply_only_with_the_flag(project: Project) -> None:
     assert b'"revenu"' in after_safe["app/checkout.py"]
     assert b'"Checkout Stared"' in after_safe["app/events.py"]
     # Both call sites of CHECKOUT_STARTED, and the key.
-    assert "3 fixable with `--unsafe-fixes`" in safe.stdout
+    assert "3 fixable with `--fix --unsafe-fixes`" in safe.stdout
     assert safe.exit_code == 1
     assert b'"revenue"' in project.read_bytes("app/checkout.py")
     assert b'"Checkout Started"' in project.read_bytes("app/events.py")

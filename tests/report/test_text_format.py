@@ -18,7 +18,7 @@ app/events.py:1:10: PO301 Event `Sign Up Completed` is deprecated
   note: the constant `SIGNUP` is used 2 more times
   help: Rename to `Signup Completed`
 
-Found 3 problems (1 error, 1 warning, 1 info) in 2 of 7 files; 1 fixable with `--fix`, 1 more with `--unsafe-fixes`
+Found 3 problems (1 error, 1 warning, 1 info) in 2 of 7 files; 1 fixable with `--fix`, 1 more with `--fix --unsafe-fixes`
 """
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -49,7 +49,7 @@ def test_only_unsafe_fixes_are_announced_as_such() -> None:
 
     assert "[*]" not in out
     assert out.splitlines()[-1] == (
-        "Found 1 problem (1 error, 0 warnings) in 1 of 7 files; 1 fixable with `--unsafe-fixes`"
+        "Found 1 problem (1 error, 0 warnings) in 1 of 7 files; 1 fixable with `--fix --unsafe-fixes`"
     )
 
 
