@@ -18,7 +18,7 @@ demo: $(STAMP)
 	  echo "(exit status $$status: 0 clean, 1 errors found, 2 usage or config error)"; test $$status -le 1
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 docs: $(STAMP)
 	$(PY) -m productops_lint.checks.docs > docs/rules.md

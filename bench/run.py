@@ -165,11 +165,18 @@ def main(argv: list[str]) -> None:
     from harness.report import markdown, write_json, write_readme
 
     data = run_all(args)
+    failed = [row["key"] for row in data["scenarios"] if row.get("failed")]
+    if failed:
+        # A broken run must not replace good results: keep it aside, with the errors, to look at.
+        args.output = args.output.with_name("failed.json")
     write_json(data, args.output)
-    if args.write_readme:
+    if args.write_readme and not failed:
         write_readme(data)
     print(markdown(data))
     log(f"wrote {args.output.relative_to(env.REPO)} in {data['duration_s']:.0f} s")
+    if failed:
+        log(f"FAILED rows: {', '.join(failed)} (errors in the JSON); README and latest results left as they were")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -21,7 +22,32 @@ def _settings() -> Settings:
         sys.exit(2)
 
 
-@click.group()
+class _Group(click.Group):
+    """No traceback reaches an operator: typed errors print their locations, others one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from productops_lint.types import UserError
+
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            for problem in exc.problems:
+                click.echo(f"productops-app: {problem}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("PRODUCTOPS_DEBUG"):
+                raise
+            click.echo(
+                f"productops-app: internal error: {type(exc).__name__}: {exc}\n"
+                "Set PRODUCTOPS_DEBUG=1 to see the traceback, and please report it.",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+@click.group(cls=_Group)
 @click.option("--log-level", default="INFO", show_default=True, help="Python logging level.")
 def main(log_level: str) -> None:
     """The productops-lint GitHub App."""

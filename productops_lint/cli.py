@@ -105,10 +105,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-# Findings about a whole file (unparsable, undecodable, too large), reported by the engine itself.
-FILE_CODES = ("PO001", "PO002", "PO003")
-
-
 def _codes(value: str | None, option: str = "--select") -> tuple[str, ...] | None:
     """Codes or prefixes from a comma-separated flag; one matching no check is a usage error."""
     if value is None:
@@ -116,16 +112,12 @@ def _codes(value: str | None, option: str = "--select") -> tuple[str, ...] | Non
     codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
     if not codes:
         raise click.BadParameter("expected comma-separated check codes, such as `PO101,PO2`", param_hint=option)
-    from .checks import all_checks
+    from .checks import code_problem
 
-    known = [*FILE_CODES, *all_checks()]
     for code in codes:
-        if not any(k.startswith(code) for k in known):
-            import difflib
-
-            close = difflib.get_close_matches(code, known, n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-            raise click.BadParameter(f"`{code}` matches no check{hint}", param_hint=option)
+        problem = code_problem(code)
+        if problem is not None:
+            raise click.BadParameter(problem, param_hint=option)
     return codes
 
 

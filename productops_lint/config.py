@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from .registry.model import WrapperSpec, wrapper_from_data
+from .toml_lines import line_of, split_toml_error, value_at, wrapper_line
 from .types import Location, Problem, Severity, UserError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
+
+# Larger files are usually generated code or vendored bundles: parsing them costs more than it finds.
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Config:
     baseline: str | None = None
     cache_dir: str = ".productops_cache"
     respect_gitignore: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def with_overrides(self, **changes: Any) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -53,9 +59,15 @@ OPTIONS: dict[str, str] = {
     "baseline": "Baseline file; findings recorded in it are not reported.",
     "cache-dir": "Folder for the per-file result cache.",
     "respect-gitignore": "Skip files that .gitignore excludes.",
+    "max-file-size": "Size in bytes above which a file is reported (PO003) instead of analyzed.",
 }
 
-_TUPLE_KEYS = {"registry", "src", "exclude", "select", "ignore"}
+_TUPLE_KEYS = {"registry", "src", "exclude", "select", "ignore", "presets"}
+_WRAPPER_KEYS = ["name", "event", "properties"]
+_ARGUMENT_KEYS = ["position", "keyword"]
+# As in the rule-file schema: a dotted module path ending in the function (or Class.method).
+_QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _suggest(key: str, choices: list[str]) -> str:
@@ -65,31 +77,96 @@ def _suggest(key: str, choices: list[str]) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
-def _line_of(text: str, key: str) -> int:
-    """Best-effort line of ``key`` inside the [tool.productops] table (tomllib keeps no positions)."""
-    in_table = False
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = stripped.strip("[]").strip().startswith("tool.productops")
-            if in_table and key in stripped:
-                return number
-            continue
-        if in_table and stripped.split("=", 1)[0].strip().strip('"') == key:
-            return number
-    return 0
+_KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"), (list, "an array"), (dict, "a table"))
 
 
+def _kind(value: Any) -> str:
+    """TOML's word for the type of ``value``, for messages (bool before int: True is an int)."""
+    return next((word for kind, word in _KINDS if isinstance(value, kind)), "a date or time")
+
+
+# -- validation of the structured options ---------------------------------------------------------
+def _argument_problems(value: Any, where: str) -> Iterator[str]:
+    """What is wrong with a wrapper's `event` or `properties`: a position, a keyword, or a table of both."""
+    if isinstance(value, dict):
+        for key in value:
+            if key not in _ARGUMENT_KEYS:
+                yield f"unknown key `{key}` in `{where}`{_suggest(key, _ARGUMENT_KEYS)}"
+        if not value:
+            yield f"`{where}` must not be empty: give `position`, `keyword` or both"
+        if "position" in value:
+            yield from _position_or_keyword(value["position"], f"{where}.position", position=True)
+        if "keyword" in value:
+            yield from _position_or_keyword(value["keyword"], f"{where}.keyword", position=False)
+    elif isinstance(value, (int, str)) and not isinstance(value, bool):
+        yield from _position_or_keyword(value, where, position=isinstance(value, int))
+    else:
+        yield (
+            f"`{where}` must be a position (an integer), a keyword (a string) "
+            f"or a table of `position` and `keyword`, not {_kind(value)}"
+        )
+
+
+def _position_or_keyword(value: Any, where: str, position: bool) -> Iterator[str]:
+    if not isinstance(value, int if position else str) or isinstance(value, bool):
+        yield f"`{where}` must be {'an integer' if position else 'a string'}, not {_kind(value)}"
+    elif position and value < 0:
+        yield f"`{where}` must be at least 0"
+    elif not position and not _IDENTIFIER.fullmatch(value):
+        yield f"`{where}` is `{value}`, which is not a keyword argument name"
+
+
+def _wrapper_problems(entry: Any, where: str) -> Iterator[tuple[str | None, str]]:
+    """Each problem of one wrapper table, with the key whose line it is reported on."""
+    if not isinstance(entry, dict):
+        yield None, f"`{where}` must be a table with `name` and `event`, not {_kind(entry)}"
+        return
+    for key in entry:
+        if key not in _WRAPPER_KEYS:
+            yield key, f"unknown key `{key}` in `{where}`{_suggest(key, _WRAPPER_KEYS)}"
+    for key in ("name", "event"):
+        if key not in entry:
+            yield None, f"`{where}` is missing `{key}`"
+    name = entry.get("name")
+    if name is not None and not isinstance(name, str):
+        yield "name", f"`{where}.name` must be a string, not {_kind(name)}"
+    elif name is not None and not _QUALNAME.fullmatch(name):
+        yield "name", f"`{where}.name` is `{name}`, which does not look like `shop.analytics.track_event`"
+    for key in ("event", "properties"):
+        if key in entry:
+            yield from ((key, message) for message in _argument_problems(entry[key], f"{where}.{key}"))
+
+
+def _item_problem(key: str, item: str) -> str | None:
+    """What is wrong with one entry of `presets`, `select` or `ignore`, or a `severity` key (None if nothing)."""
+    if key == "presets":
+        from .detect.presets import PRESETS  # lazily: the presets pull in detection
+
+        if item in PRESETS:
+            return None
+        hint = _suggest(item, list(PRESETS)) or f" (the presets are {', '.join(f'`{p}`' for p in PRESETS)})"
+        return f"unknown preset `{item}` in `tool.productops.presets`{hint}"
+    if key in ("select", "ignore", "severity"):
+        from .checks import code_problem  # lazily: the catalogue imports every check
+
+        return code_problem(item, f" in `tool.productops.{key}`")
+    return None
+
+
+# -- parsing ---------------------------------------------------------------------------------------
 def parse_config(text: str, path: str = "pyproject.toml", root: str = ".") -> Config:
     """Parse a pyproject.toml; raise UserError listing every problem with its line."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's message ends with "(at line N, column M)".
-        raise UserError(Problem(Location(path), f"invalid TOML: {exc}")) from None
-    table = data.get("tool", {}).get("productops")
+        reason, line, col = split_toml_error(str(exc), text)
+        raise UserError(Problem(Location(path, line, col), f"invalid TOML: {reason}")) from None
+    tool = data.get("tool")
+    table = tool.get("productops") if isinstance(tool, dict) else None
     if table is None:
         return Config(root=root)
+    if not isinstance(table, dict):
+        raise UserError(Problem(Location(path), "`tool.productops` must be a table"))
     return config_from_table(table, path=path, root=root, text=text)
 
 
@@ -99,8 +176,8 @@ def config_from_table(
     problems: list[Problem] = []
     values: dict[str, Any] = {"root": root, "source": path}
 
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(Location(path, _line_of(text, key)), message))
+    def problem(key: str, message: str, line: int = 0, col: int = 0) -> None:
+        problems.append(Problem(Location(path, line or line_of(text, key), col), message))
 
     for key, value in table.items():
         attr = key.replace("-", "_")
@@ -113,32 +190,53 @@ def config_from_table(
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problem(key, f"`{key}` must be a list of strings")
                 continue
-            values[attr] = tuple(value)
+            if key in ("select", "ignore"):
+                # Codes are upper case everywhere; `ignore = ["po1"]` means PO1, as `--ignore po1` does.
+                value = [v.strip().upper() for v in value]
+            bad = [(item, why) for item in value if (why := _item_problem(key, item))]
+            for item, why in bad:
+                problem(key, why, *value_at(text, key, item))
+            if not bad:
+                values[attr] = tuple(value)
         elif key == "severity":
             if not isinstance(value, dict):
                 problem(key, "`severity` must be a table of code = level")
                 continue
             levels: dict[str, Severity] = {}
             for code, level in value.items():
+                line = line_of(text, code) or line_of(text, key)
+                why = _item_problem(key, code.strip().upper())
+                if why:
+                    problem(key, why, line)
+                    continue
                 try:
-                    levels[code] = Severity.parse(str(level))
+                    levels[code.strip().upper()] = Severity.parse(str(level))
                 except ValueError as exc:
-                    problem(code, f"severity of `{code}`: {exc}")
+                    problem(key, f"severity of `{code}`: {exc}", line)
             values["severity"] = levels
-        elif key == "presets":
-            if not isinstance(value, list):
-                problem(key, "`presets` must be a list of preset names")
-                continue
-            values["presets"] = tuple(str(v) for v in value)
         elif key == "wrappers":
-            if not isinstance(value, list) or not all(isinstance(v, dict) and "name" in v for v in value):
-                problem(key, "`wrappers` must be an array of tables, each with a `name`")
+            if not isinstance(value, list):
+                problem(key, f"`wrappers` must be an array of tables (`[[tool.productops.wrappers]]`), not {_kind(value)}")
                 continue
-            loc = Location(path, _line_of(text, key))
-            values["wrappers"] = tuple(wrapper_from_data(v, loc) for v in value)
+            found = [
+                (index, sub, message)
+                for index, entry in enumerate(value)
+                for sub, message in _wrapper_problems(entry, f"tool.productops.wrappers[{index}]")
+            ]
+            for index, sub, message in found:
+                problem(key, message, wrapper_line(text, index, sub))
+            if not found:
+                values["wrappers"] = tuple(
+                    wrapper_from_data(v, Location(path, wrapper_line(text, i, None))) for i, v in enumerate(value)
+                )
         elif key in ("infer-wrappers", "respect-gitignore"):
             if not isinstance(value, bool):
                 problem(key, f"`{key}` must be true or false")
+                continue
+            values[attr] = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problem(key, f"`{key}` must be a positive number of bytes, not `{value}`")
                 continue
             values[attr] = value
         else:

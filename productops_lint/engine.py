@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Protocol, Sequence
@@ -119,16 +120,42 @@ def analyze_source(
     return analyze(DictProvider(files), config or Config(), plan, targets=[path])
 
 
+# `# productops: ignore` or `# productops: ignore[CODE, ...]`, then the end of the comment or another
+# `#`. Strict on purpose: a near miss (`ignored`, `ignore [X]`) hides nothing, so it stays visible.
+_SUPPRESSION = re.compile(r"#[ \t]*productops:[ \t]*ignore(?:\[(?P<codes>[^\]#]*)\])?[ \t]*(?=#|$)")
+# Python's own line ends; str.splitlines() also splits on form feeds and other separators.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _comments(line: str) -> list[str]:
+    """The comment tokens of one physical line, tokenized on its own.
+
+    Tokens come before any error, so `track(  # ...` (an open bracket) still yields its comment,
+    while a line that ends or starts a multi-line string stops at the string: not a comment.
+    """
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line.lstrip() + "\n").readline):
+            if token.type == tokenize.COMMENT:
+                found.append(token.string)
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
 def _suppressed_codes(line: str) -> set[str] | None:
-    """Codes named by ``# productops: ignore[CODE, ...]`` on the line; empty set means all codes."""
-    marker = line.find("# productops: ignore")
-    if marker < 0:
+    """Codes a suppression comment on ``line`` names (upper case); an empty set means every code, None none."""
+    if "productops:" not in line:  # cheap: most lines carry no marker, and need no tokenizing
         return None
-    rest = line[marker + len("# productops: ignore") :]
-    if rest.startswith("["):
-        inside = rest[1 : rest.find("]")] if "]" in rest else rest[1:]
-        return {c.strip() for c in inside.split(",") if c.strip()}
-    return set()
+    codes: set[str] | None = None
+    for comment in _comments(line):
+        for marker in _SUPPRESSION.finditer(comment):
+            if marker.group("codes") is None:
+                return set()
+            named = {c.strip().upper() for c in marker.group("codes").split(",") if c.strip()}
+            if named:
+                codes = (codes or set()) | named
+    return codes
 
 
 def _suppress(
@@ -143,7 +170,7 @@ def _suppress(
     kept = []
     for d in diagnostics:
         if d.path not in lines_cache:
-            lines_cache[d.path] = (text_of(d.path) or "").splitlines()
+            lines_cache[d.path] = _LINE_END.split(text_of(d.path) or "")
         lines = lines_cache[d.path]
         candidates = {d.span.start_line, call_lines.get((d.path, d.span.start_line), d.span.start_line)}
         hit = False
@@ -168,3 +195,33 @@ def file_diagnostic(code: str, path: str, line: int, col: int, message: str, con
         message=message,
         severity=severity_for(config, code, Severity.ERROR),
     )
+
+
+def oversized_message(limit: int) -> str:
+    """PO003's message for a file over ``limit`` bytes (the `max-file-size` option)."""
+    mib, kib = 1024 * 1024, 1024
+    size = f"{limit // mib} MiB" if limit % mib == 0 else f"{limit // kib} KiB" if limit % kib == 0 else f"{limit} bytes"
+    return f"File is larger than {size} and was not analyzed"
+
+
+def syntax_error_position(source: str) -> tuple[int, int, str] | None:
+    """CPython's line, 0-based column and wording for the first syntax error in ``source``; None if it compiles.
+
+    For PO001 once libcst has failed: CPython names the real cause ("unmatched ')'") where libcst's
+    parser lists the tokens it expected, often a line later.
+    """
+    import warnings
+
+    try:
+        # A warning (an invalid escape, say) is not the error we look for, and with `-W error` it
+        # would be raised as a SyntaxError of its own.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<source>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return max(exc.lineno or 1, 1), max((exc.offset or 1) - 1, 0), exc.msg
+    except ValueError as exc:  # null bytes, before Python 3.12 made that a SyntaxError
+        return 1, 0, str(exc)
+    except (RecursionError, MemoryError):
+        return None
+    return None

@@ -83,6 +83,9 @@ class ImportGate:
                 self.below.setdefault(".".join(parts[:i]), []).append(export)
 
     def admits(self, text: str, module: str, is_package: bool) -> bool:
+        # A module that defines an export (a declared wrapper's own module) calls it without importing it.
+        if module in self.below:
+            return True
         for name in imported_names(text, module, is_package):
             parts = name.split(".")
             if parts[0] in self.sdk_roots:

@@ -22,7 +22,7 @@ from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
 
 # Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
-SUMMARY_FORMAT = 3
+SUMMARY_FORMAT = 4
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 16
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Iterator, Mapping
 
 from ..types import Diagnostic, Fix, Severity, Span, TrackingCall
 
@@ -18,6 +18,8 @@ class Valid:
     """Code on which the check reports nothing (with the shared example plan)."""
 
     code: str
+    # Config fields (``Config`` attribute names) the example runs with, besides selecting the check.
+    config: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Invalid:
     code: str
     messages: tuple[str, ...]
     fixed: str | None = None
+    # Config fields (``Config`` attribute names) the example runs with, besides selecting the check.
+    config: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

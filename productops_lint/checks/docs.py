@@ -5,6 +5,7 @@ Regenerate the committed file with ``python -m productops_lint.checks.docs > doc
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 
@@ -48,12 +49,20 @@ def _code_block(code: str, language: str = "python") -> str:
     return f"```{language}\n{code.rstrip()}\n```"
 
 
+def _settings(example: Valid | Invalid) -> list[str]:
+    """The settings an example runs with, as the user would write them (none for most examples)."""
+    if not example.config:
+        return []
+    lines = [f"{key.replace('_', '-')} = {json.dumps(value)}" for key, value in example.config.items()]
+    return ["With:", _code_block("\n".join(["[tool.productops]", *lines]), "toml")]
+
+
 def _valid_section(example: Valid, number: int, level: str) -> str:
-    return f"{level} Valid {number}\n\n{_code_block(example.code)}"
+    return "\n\n".join([f"{level} Valid {number}", *_settings(example), _code_block(example.code)])
 
 
 def _invalid_section(example: Invalid, number: int, level: str) -> str:
-    parts = [f"{level} Invalid {number}", _code_block(example.code), "Reports:"]
+    parts = [f"{level} Invalid {number}", *_settings(example), _code_block(example.code), "Reports:"]
     parts.append("\n".join(f"- {message}" for message in example.messages))
     if example.fixed is None:
         parts.append("No fix is offered.")
@@ -108,7 +117,7 @@ def render_rules_md() -> str:
     parts = [
         "# Rules",
         f"<!-- Generated from the checks' docstrings and examples; do not edit. Regenerate with: {REGENERATE} -->",
-        "Codes are stable: `PO1xx` event names, `PO2xx` properties, `PO3xx` lifecycle. "
+        "Codes are stable: `PO0xx` whole files, `PO1xx` event names, `PO2xx` properties, `PO3xx` lifecycle. "
         "Run `productops-lint rule CODE` to read one rule in the terminal.",
         "\n".join(table),
         f"Every example below is run by the test suite against the [example plan](#example-plan) "

@@ -212,6 +212,7 @@ def count_other_uses(calls: Iterable[TrackingCall], modules: Sequence[ModuleSumm
             local = s.imports.get(const)
             if local is not None and s.module != module:
                 reads += s.reads.get(local, 0)
+            reads += s.attr_reads.get(const, 0)  # `events.SHARED` after `from app import events`
         totals[const] = reads
     result = []
     for c in calls:

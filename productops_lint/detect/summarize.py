@@ -84,6 +84,8 @@ class _Collector(cst.CSTVisitor):
         self.functions: dict[str, FunctionInfo] = {}
         self.calls: list[CallSite] = []
         self.imports: dict[str, str] = {}
+        self.attr_reads: dict[str, int] = {}
+        self.imported_locals: set[str] = set()
         self.def_quals: dict[int, str] = {}
         self._import_cache: dict[tuple[int, str], tuple[str, ...]] = {}
         self.returns: dict[str, list[ReturnSite]] = {}
@@ -273,6 +275,7 @@ class _Collector(cst.CSTVisitor):
             self.symbols.setdefault(local, []).append(Ref((target,)))
             self.symbol_kinds[local] = "import"
             self.imports[target] = local
+            self.imported_locals.add(local)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if self.ctx.stack or isinstance(node.names, cst.ImportStar):
@@ -286,6 +289,7 @@ class _Collector(cst.CSTVisitor):
             self.symbols.setdefault(local, []).append(Ref((full,)))
             self.symbol_kinds[local] = "import"
             self.imports[full] = local
+            self.imported_locals.add(local)
 
     # -- calls ---------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -304,6 +308,14 @@ class _Collector(cst.CSTVisitor):
         )
 
     # -- result --------------------------------------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # Only names bound by an import: `events.SHARED` reads the constant `SHARED` of `events`.
+        base = node.value
+        if isinstance(base, cst.Name) and base.value in self.imported_locals:
+            for module in self.import_names(base):
+                key = f"{module}.{node.attr.value}"
+                self.attr_reads[key] = self.attr_reads.get(key, 0) + 1
+
     def reads(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for scope in set(self.scopes.values()):
@@ -337,6 +349,7 @@ class _Collector(cst.CSTVisitor):
             calls=tuple(self.calls),
             reads=self.reads(),
             imports=self.imports,
+            attr_reads=self.attr_reads,
         )
 
 

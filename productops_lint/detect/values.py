@@ -230,3 +230,5 @@ class ModuleSummary:
     # Imported qualified name -> local name, to count reads of other modules' constants.
     imports: dict[str, str]
     error: tuple[int, int, str] | None = None
+    # `module.NAME` read through an imported module (`events.SHARED`) -> how many times.
+    attr_reads: dict[str, int] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from productops_lint.registry.loader import registry_check
 
 RULES_MD = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 CHECKS = list(all_checks().values())
-FAMILIES = {"1": "names", "2": "properties", "3": "lifecycle"}
+FAMILIES = {"0": "files", "1": "names", "2": "properties", "3": "lifecycle"}
 
 
 def test_rules_md_is_up_to_date() -> None:
@@ -58,8 +58,8 @@ def test_check_has_examples_of_both_kinds(cls: type[Check]) -> None:
 
 @pytest.mark.parametrize("cls", CHECKS, ids=[c.code for c in CHECKS])
 def test_check_code_name_and_family_agree(cls: type[Check]) -> None:
-    match = re.fullmatch(r"PO([123])\d\d", cls.code)
-    assert match, f"{cls.code} is not a PO1xx/PO2xx/PO3xx code"
+    match = re.fullmatch(r"PO([0123])\d\d", cls.code)
+    assert match, f"{cls.code} is not a PO0xx/PO1xx/PO2xx/PO3xx code"
     module = cls.__module__.rsplit(".", 1)[-1]
     family = FAMILIES[match.group(1)]
     # Property checks are split over two modules to keep each short.

@@ -27,7 +27,8 @@ def test_documented_example_behaves_as_documented(check: type[Check], example: V
     from productops_lint.engine import analyze_source
     from productops_lint.fix import apply_edits
 
-    result = analyze_source(example.code, example_plan(), path=EXAMPLE_PATH, config=Config(select=(check.code,)))
+    config = Config(select=(check.code,), **example.config)  # type: ignore[arg-type]
+    result = analyze_source(example.code, example_plan(), path=EXAMPLE_PATH, config=config)
     found = [d.message for d in result.diagnostics]
     assert all(d.code == check.code for d in result.diagnostics)
     if isinstance(example, Valid):

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from productops_lint.checks import all_checks
-from productops_lint.cli import FILE_CODES
 from productops_lint.config import OPTIONS, Config, parse_config
 
 if sys.version_info >= (3, 11):
@@ -92,7 +91,6 @@ def test_severity_table_lists_every_code_with_its_own_severity() -> None:
     rows = re.findall(r"^\| `(PO\d{3})` \| ([^|]+?) \| (error|warning|info) \|$", section("Severity"), re.M)
     listed = {code: (name, level) for code, name, level in rows}
 
-    assert set(listed) == set(all_checks()) | set(FILE_CODES)
+    assert set(listed) == set(all_checks())
     for code, cls in all_checks().items():
         assert listed[code] == (cls.name, cls.default_severity.value), code
-    assert all(listed[code][1] == "error" for code in FILE_CODES)

@@ -164,3 +164,14 @@ def test_literal_origin_points_at_the_string_at_the_call() -> None:
     call = only(SEG + "analytics.track('u', 'Signed Up')\n")
     assert call.origin is not None and call.origin.constant is None
     assert call.origin.span == call.event_span
+
+
+def test_reads_of_a_constant_through_its_module_count_as_other_uses() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/events.py": 'SHARED = "Checkout Started"\n',
+        "app/flow.py": SEG + "from app import events\ndef go(uid):\n    analytics.track(uid, events.SHARED)\n    print(events.SHARED)\n",
+        "app/other.py": "import app.events as ev\nLABEL = ev.SHARED\n",
+    }
+    call = only(files)
+    assert call.origin is not None and call.origin.other_uses == 2

@@ -210,10 +210,6 @@ HTTP_SEGMENT = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pre-filter: the module that declares a wrapper is not read unless it imports a relevant module",
-)
 def test_declared_http_sender_makes_its_helper_a_wrapper() -> None:
     config = Config(wrappers=(wrapper("bot.telemetry._send_event", 1, 2),))
     found = detect(HTTP_SEGMENT, config)

@@ -227,10 +227,6 @@ def test_declared_wrapper_is_used_even_without_an_sdk_call() -> None:
     assert detect(files) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pre-filter: the module that declares a wrapper is not read unless it imports a relevant module",
-)
 def test_declared_wrapper_by_keyword_and_inference_above_it() -> None:
     files = {
         "shop/__init__.py": "",

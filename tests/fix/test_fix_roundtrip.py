@@ -126,10 +126,6 @@ def test_constant_also_used_for_something_else_is_not_fixed_and_the_note_says_wh
     assert "[*]" not in listing.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detect/calls.count_other_uses counts reads of `from m import NAME` only, not `m.NAME`",
-)
 def test_constant_also_read_through_its_module_is_not_fixed(project: Project) -> None:
     project.write_files(
         {
@@ -151,12 +147,7 @@ def test_constant_also_read_through_its_module_is_not_fixed(project: Project) ->
     assert project.snapshot() == before
 
 
-CR_ONLY_IMPORTS = pytest.mark.xfail(
-    strict=True, reason="prefilter._IMPORT anchors on `\\n`: an old-Mac `\\r` file's imports are not read"
-)
-
-
-@pytest.mark.parametrize("newline", ["\r\n", pytest.param("\r", marks=CR_ONLY_IMPORTS)], ids=["crlf", "cr"])
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 def test_line_endings_are_preserved(project: Project, newline: str) -> None:
     source = CHECKOUT.replace("\n", newline)
     project.write_files({"app/__init__.py": "", "app/events.py": EVENTS, "app/checkout.py": source})
