@@ -10,12 +10,11 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from .config import Config, is_enabled, severity_for
 from .registry.model import Plan
+from .syntax import syntax_error_position  # re-exported: part of the engine's surface
 from .types import Diagnostic, Severity, Span, TrackingCall
 
 # Bump when Result's shape or meaning changes, so cached whole-run results are ignored.
 RESULT_FORMAT = 1
-# Files larger than this are not parsed (generated code, vendored bundles); PO003 says so.
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 class SourceProvider(Protocol):
@@ -204,24 +203,4 @@ def oversized_message(limit: int) -> str:
     return f"File is larger than {size} and was not analyzed"
 
 
-def syntax_error_position(source: str) -> tuple[int, int, str] | None:
-    """CPython's line, 0-based column and wording for the first syntax error in ``source``; None if it compiles.
-
-    For PO001 once libcst has failed: CPython names the real cause ("unmatched ')'") where libcst's
-    parser lists the tokens it expected, often a line later.
-    """
-    import warnings
-
-    try:
-        # A warning (an invalid escape, say) is not the error we look for, and with `-W error` it
-        # would be raised as a SyntaxError of its own.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<source>", "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        return max(exc.lineno or 1, 1), max((exc.offset or 1) - 1, 0), exc.msg
-    except ValueError as exc:  # null bytes, before Python 3.12 made that a SyntaxError
-        return 1, 0, str(exc)
-    except (RecursionError, MemoryError):
-        return None
     return None

@@ -17,12 +17,12 @@ from .detect.resolve import Index, split_ref
 from .detect.summarize import module_name, summarize
 from .detect.values import ModuleSummary
 from .prefilter import ImportGate, word_pattern
-from .engine import MAX_FILE_BYTES, SourceProvider, SummaryCache, decode_source, file_diagnostic
+from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
 
 # Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
-SUMMARY_FORMAT = 4
+SUMMARY_FORMAT = 5
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 16
 
@@ -83,8 +83,8 @@ class Project:
         text: str | None = None
         if data is None:
             self._problems[path] = ("PO002", 1, 0, "File could not be read")
-        elif len(data) > MAX_FILE_BYTES:
-            self._problems[path] = ("PO003", 1, 0, f"File is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not analyzed")
+        elif len(data) > self.config.max_file_size:
+            self._problems[path] = ("PO003", 1, 0, oversized_message(self.config.max_file_size))
         else:
             try:
                 text = decode_source(data)

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
-import libcst.matchers as m
+from .shapes import is_boolean, is_class_name_of, is_name, is_negative_number, is_string_method
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
 from .combine import CYCLE, combine, empty_default, flatten, static_parts
@@ -64,9 +64,9 @@ class ExprConverter(RefFinder):
             return self._fstring(node, depth)
         if isinstance(node, (cst.Integer, cst.Float)):
             return Lit(ast.literal_eval(node.value))
-        if m.matches(node, m.Name("True") | m.Name("False") | m.Name("None")):
+        if is_name(node, "True", "False", "None"):
             return Lit({"True": True, "False": False, "None": None}[node.value])  # type: ignore[attr-defined]
-        if m.matches(node, m.UnaryOperation(operator=m.Minus(), expression=m.Integer() | m.Float())):
+        if is_negative_number(node):
             return Lit(-ast.literal_eval(node.expression.value))  # type: ignore[attr-defined]
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
@@ -76,7 +76,7 @@ class ExprConverter(RefFinder):
                 if isinstance(left, Str):
                     return Template(static_parts(_PERCENT_HOLE, left.value))
             return Unknown("arithmetic")
-        if m.matches(node, m.BooleanOperation(operator=m.Or())):
+        if is_boolean(node, cst.Or):
             left = self.value(node.left, None, depth + 1)  # type: ignore[attr-defined]
             right = self.value(node.right, None, depth + 1)  # type: ignore[attr-defined]
             if isinstance(left, Param) and empty_default(right):
@@ -97,11 +97,7 @@ class ExprConverter(RefFinder):
     def _attribute_value(self, node: cst.Attribute, depth: int) -> Value:
         func = self.c.ctx.function
         self_name = func[3] if func else None
-        if self_name and m.matches(
-            node,
-            m.Attribute(value=m.Attribute(value=m.Name(self_name), attr=m.Name("__class__")), attr=m.Name("__name__"))
-            | m.Attribute(value=m.Call(func=m.Name("type"), args=[m.Arg(value=m.Name(self_name))]), attr=m.Name("__name__")),
-        ):
+        if self_name and is_class_name_of(node, self_name):
             return SelfClassName()
         # `event.name` on a parameter: the attribute of whatever each caller passes, so wrappers
         # that take an event object can be followed (an annotation would only name the base class).
@@ -133,12 +129,12 @@ class ExprConverter(RefFinder):
 
     def _call_value(self, node: cst.Call, depth: int) -> Value:
         func = node.func
-        if m.matches(func, m.Attribute(value=m.SimpleString() | m.ConcatenatedString(), attr=m.Name("format"))):
+        if is_string_method(func, "format"):
             fmt = self.value(func.value, None, depth + 1)  # type: ignore[attr-defined]
             if isinstance(fmt, Str):
                 return Template(static_parts(_FORMAT_HOLE, fmt.value))
             return Unknown("format of a non-literal")
-        if m.matches(func, m.Name("dict")) and self._is_builtin(func):  # type: ignore[arg-type]
+        if is_name(func, "dict") and self._is_builtin(func):  # type: ignore[arg-type]
             items: list[DictItem] = []
             spreads: list[Value] = []
             for arg in node.args:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
-import libcst.matchers as m
+from .shapes import is_binary, is_optional_subscript
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
 if TYPE_CHECKING:
@@ -70,10 +70,10 @@ class RefFinder:
 
     def annotation_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
         """Classes an annotation names: ``T``, ``mod.T``, ``Optional[T]``, ``T | None``, ``"T"`` is not read."""
-        if m.matches(node, m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optional")))):
+        if is_optional_subscript(node):
             inner = node.slice[0].slice  # type: ignore[attr-defined]
             return self.annotation_refs(inner.value) if isinstance(inner, cst.Index) else ()
-        if m.matches(node, m.BinaryOperation(operator=m.BitOr())):
+        if is_binary(node, cst.BitOr):
             return (*self.annotation_refs(node.left), *self.annotation_refs(node.right))  # type: ignore[attr-defined]
         if isinstance(node, (cst.Name, cst.Attribute)):
             return self.refs(node)

@@ -6,7 +6,7 @@ from dataclasses import replace
 import re
 
 import libcst as cst
-import libcst.matchers as m
+from .shapes import is_attribute, is_name
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BuiltinAssignment,
@@ -18,6 +18,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from ..syntax import syntax_error_position
 from ..types import Span
 from .exprs import ExprConverter, LocalTables
 from .modules import absolutize, module_name, span_of
@@ -152,7 +153,7 @@ class _Collector(cst.CSTVisitor):
         bases: list[str] = []
         for base in node.bases:
             bases.extend(self.conv.refs(base.value))
-            if m.matches(base.value, m.Name("str")):
+            if is_name(base.value, "str"):
                 bases.append("builtins.str")
         is_enum = any(b.endswith(_ENUM_BASES) or b in _ENUM_BASES for b in bases)
         self.classes[qual] = {
@@ -174,7 +175,7 @@ class _Collector(cst.CSTVisitor):
         qual = self._qual(node.name.value)
         self.def_quals[id(node)] = qual
         owner = self.ctx.direct_class
-        is_static = any(m.matches(d.decorator, m.Name("staticmethod")) for d in node.decorators)
+        is_static = any(is_name(d.decorator, "staticmethod") for d in node.decorators)
         shift = 1 if owner and not is_static else 0
         params: list[ParamInfo] = []
         positional = [*node.params.posonly_params, *node.params.params]
@@ -250,7 +251,7 @@ class _Collector(cst.CSTVisitor):
                 bound = self._bound_value(value, annotation, f"{cls}.{target.value}")
                 if bound is not None:
                     self.classes[cls]["attrs"].setdefault(target.value, []).append(bound)
-        elif m.matches(target, m.Attribute(value=m.Name())):
+        elif is_attribute(target) and isinstance(target.value, cst.Name):
             func = self.ctx.function
             if func and func[2] and target.value.value == func[3]:  # type: ignore[union-attr]
                 bound = self._bound_value(value, annotation, None)
@@ -360,7 +361,9 @@ def summarize(path: str, module: str, source: str) -> ModuleSummary:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         message = exc.message if hasattr(exc, "message") else str(exc).splitlines()[0]
-        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(exc.raw_line, exc.raw_column, message))
+        # CPython names the real cause and place; libcst lists the tokens it expected instead.
+        error = syntax_error_position(source) or (exc.raw_line, exc.raw_column, message)
+        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=error)
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to parse"))
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)

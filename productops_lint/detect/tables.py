@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
+from .shapes import is_name_method_call, is_single_index_of_name
 
-_MUTATORS = m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("update")))
 
 
 class LocalTables(cst.CSTVisitor):
@@ -29,13 +28,13 @@ class LocalTables(cst.CSTVisitor):
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
             self.assigned[id(target)] = value
-        elif m.matches(target, m.Subscript(value=m.Name(), slice=[m.SubscriptElement(m.Index())])):
+        elif is_single_index_of_name(target):
             sub = target  # props["key"] = value
             key = sub.slice[0].slice.value  # type: ignore[union-attr, attr-defined]
             self.dict_additions.append((sub.value, key, value, key))  # type: ignore[arg-type]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, _MUTATORS):
+        if is_name_method_call(node, "update"):
             name = node.func.value  # type: ignore[attr-defined]
             for arg in node.args:
                 if arg.keyword is not None:

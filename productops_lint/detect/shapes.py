@@ -1,0 +1,77 @@
+"""Small named predicates over libcst nodes, for the detection hot path.
+
+They stand in for `libcst.matchers`, which costs about 0.24 s to import (it defines a class for
+every node type): that alone would double a one-file run as pre-commit makes it. Each predicate
+says in its name what shape it accepts, as a matcher would.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def is_name(node: cst.CSTNode, *values: str) -> bool:
+    """A bare name, optionally one of ``values``."""
+    return isinstance(node, cst.Name) and (not values or node.value in values)
+
+
+def is_attribute(node: cst.CSTNode, attr: str | None = None) -> bool:
+    """``x.attr`` (any ``x``), optionally with the given attribute name."""
+    return isinstance(node, cst.Attribute) and (attr is None or node.attr.value == attr)
+
+
+def is_negative_number(node: cst.CSTNode) -> bool:
+    """``-1``, ``-2.5``."""
+    return (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, (cst.Integer, cst.Float))
+    )
+
+
+def is_binary(node: cst.CSTNode, operator: type[cst.BaseBinaryOp]) -> bool:
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, operator)
+
+
+def is_boolean(node: cst.CSTNode, operator: type[cst.BaseBooleanOp]) -> bool:
+    return isinstance(node, cst.BooleanOperation) and isinstance(node.operator, operator)
+
+
+def is_string_method(node: cst.CSTNode, method: str) -> bool:
+    """``"literal".method`` (e.g. ``"{}".format``)."""
+    return is_attribute(node, method) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))  # type: ignore[union-attr]
+
+
+def is_class_name_of(node: cst.CSTNode, self_name: str) -> bool:
+    """``self.__class__.__name__`` or ``type(self).__name__``."""
+    if not is_attribute(node, "__name__"):
+        return False
+    inner = node.value  # type: ignore[union-attr]
+    if is_attribute(inner, "__class__") and is_name(inner.value, self_name):  # type: ignore[union-attr]
+        return True
+    return (
+        isinstance(inner, cst.Call)
+        and is_name(inner.func, "type")
+        and len(inner.args) == 1
+        and is_name(inner.args[0].value, self_name)
+    )
+
+
+def is_optional_subscript(node: cst.CSTNode) -> bool:
+    """``Optional[...]`` or ``typing.Optional[...]``."""
+    return isinstance(node, cst.Subscript) and (is_name(node.value, "Optional") or is_attribute(node.value, "Optional"))
+
+
+def is_name_method_call(node: cst.CSTNode, method: str) -> bool:
+    """``name.method(...)`` on a bare name (``props.update(...)``)."""
+    return isinstance(node, cst.Call) and is_attribute(node.func, method) and isinstance(node.func.value, cst.Name)  # type: ignore[union-attr]
+
+
+def is_single_index_of_name(node: cst.CSTNode) -> bool:
+    """``name[key]`` with one plain index (``props["key"]``)."""
+    return (
+        isinstance(node, cst.Subscript)
+        and isinstance(node.value, cst.Name)
+        and len(node.slice) == 1
+        and isinstance(node.slice[0].slice, cst.Index)
+    )
