@@ -1,0 +1,45 @@
+"""The one place that touches the filesystem: discovery (discovery.py) and safe storage (store.py).
+
+Everything else in productops_lint works on text and data handed to it, so the GitHub App can feed
+the same engine from a git tree read through the API.
+"""
+
+from __future__ import annotations
+
+from .discovery import (
+    DEFAULT_EXCLUDES,
+    RULE_SUFFIXES,
+    FileProvider,
+    find_root,
+    load_config,
+    read_rule_files,
+    read_rule_files_at,
+    rule_file_paths,
+)
+from .store import (
+    ChangedOnDisk,
+    FileCache,
+    digest,
+    read_text,
+    write_bytes_atomic,
+    write_source_if_unchanged,
+    write_text,
+)
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "RULE_SUFFIXES",
+    "ChangedOnDisk",
+    "FileCache",
+    "FileProvider",
+    "digest",
+    "find_root",
+    "load_config",
+    "read_rule_files",
+    "read_rule_files_at",
+    "read_text",
+    "rule_file_paths",
+    "write_bytes_atomic",
+    "write_source_if_unchanged",
+    "write_text",
+]

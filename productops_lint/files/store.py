@@ -1,0 +1,172 @@
+"""Writing to disk safely: the stat manifest, the result cache, atomic writes, fixes that check first."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from pathlib import Path
+from time import time_ns
+
+class _Manifest:
+    """path -> (mtime_ns, size, inode, digest), so an unchanged tree is recognised by stat alone.
+
+    Like git's index, an entry is trusted only when the file's mtime is safely older than the moment
+    it was recorded: a file edited within the same clock tick is hashed again.
+    """
+
+    _RACY_NS = 2_000_000_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, tuple[int, int, int, int, str]] = {}
+        # (content digest, word-set key) -> the pre-filter words found in that content.
+        self._words: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._dirty = False
+        try:
+            with open(path, "rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict) and loaded.get("format") == 2:
+                self._entries, self._words = loaded["entries"], loaded["words"]
+        except Exception:  # missing or corrupt: start afresh
+            self._entries, self._words = {}, {}
+
+    def find_words(self, full: Path, value: str, words_key: str, pattern: "re.Pattern[bytes]") -> set[str] | None:
+        """Which of the pattern's words the file (whose content digest is ``value``) contains."""
+        cached = self._words.get((value, words_key))
+        if cached is not None:
+            return set(cached)
+        try:
+            data = full.read_bytes()
+        except OSError:
+            return None
+        found = {m.decode() for m in pattern.findall(data)}
+        self._words[(value, words_key)] = tuple(sorted(found))
+        self._dirty = True
+        return found
+
+    def digest(self, full: Path, key: str) -> str | None:
+        try:
+            st = full.stat()
+        except OSError:
+            return None
+        entry = self._entries.get(key)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
+            return entry[4]
+        try:
+            data = full.read_bytes()
+        except OSError:
+            return None
+        value = digest(data)
+        self._entries[key] = (*stamp, time_ns(), value)
+        self._dirty = True
+        return value
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            live = {entry[4] for entry in self._entries.values()}
+            words = {k: v for k, v in self._words.items() if k[0] in live}
+            data = {"format": 2, "entries": self._entries, "words": words}
+            write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            self._dirty = False
+        except OSError:
+            pass
+
+
+class FileCache:
+    """Summaries on disk, one file per key; writes are atomic so concurrent runs can share the folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ready = False
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> object | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a truncated or foreign entry: recompute it
+            return None
+
+    def put(self, key: str, value: object) -> None:
+        try:
+            if not self._ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                marker = self.folder / ".gitignore"
+                if not marker.exists():
+                    marker.write_text("# Created by productops-lint.\n*\n")
+                self._ready = True
+            target = self._path(key)
+            target.parent.mkdir(exist_ok=True)
+            write_bytes_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only checkout still lints, just without a cache
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ChangedOnDisk(Exception):
+    """The file changed since it was read; the fix was not written."""
+
+
+def write_source_if_unchanged(path: Path, text: str, expected: str) -> None:
+    """Write Python ``text`` atomically, in the file's own encoding, unless it no longer reads as ``expected``."""
+    import io
+    import tokenize
+
+    from ..engine import decode_source
+
+    current = path.read_bytes()
+    try:
+        unchanged = decode_source(current) == expected
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        unchanged = False
+    if not unchanged:
+        raise ChangedOnDisk(str(path))
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(current).readline)
+    data = text.encode(encoding)
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    write_bytes_atomic(path, data)
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, text.encode("utf-8"))
