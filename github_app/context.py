@@ -33,7 +33,9 @@ class Runtime:
         self.settings = settings
         self.store = open_store(settings.redis_url, settings.queue_path)
         self.huey = make_huey(settings)
-        self.github = github or GitHubApp(settings)
+        self.github = github or GitHubApp(settings, shared_lock=self.store.write_lock)
+        if self.github.shared_lock is None:
+            self.github.shared_lock = self.store.write_lock
         self.router = router or default_router()
         self.queue = JobQueue(settings, self.store, self.huey, self.run, is_transient)
 

@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, ContextManager, Iterator
 
 import requests
 from github import Auth, Github, GithubException, GithubIntegration, GithubRetry
@@ -81,8 +81,15 @@ class PullRequestInfo:
 class GitHubApp:
     """One App: its JWT-authenticated integration and a cached client per installation."""
 
-    def __init__(self, settings: Settings, retry: GithubRetry | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        retry: GithubRetry | None = None,
+        shared_lock: Callable[[int], ContextManager[None]] | None = None,
+    ) -> None:
         self.settings = settings
+        # The store's lock, held across worker processes and machines (see Store.write_lock).
+        self.shared_lock = shared_lock
         self._retry = retry or make_retry()
         self.integration = GithubIntegration(
             auth=Auth.AppAuth(settings.app_id, settings.private_key),
@@ -143,7 +150,11 @@ class RepoClient:
     def _writing(self) -> Iterator[None]:
         # One writer per installation: GitHub's secondary limits count concurrent writes.
         with self.app.write_lock(self.installation_id):
-            yield
+            if self.app.shared_lock is None:
+                yield
+            else:
+                with self.app.shared_lock(self.installation_id):
+                    yield
 
     # Reads
     def pull(self, number: int) -> PullRequestInfo:

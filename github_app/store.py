@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, ContextManager, Iterator
 
 # Delivery states: a redelivery is processed again only after `failed`.
 QUEUED, SUCCEEDED, FAILED = "queued", "succeeded", "failed"
@@ -67,6 +67,14 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def ping(self) -> bool: ...
+
+    @abc.abstractmethod
+    def write_lock(self, installation_id: int) -> ContextManager[None]:
+        """Held while writing to GitHub for one installation, across every worker process.
+
+        GitHub's secondary rate limits count concurrent writes per installation, so two workers
+        (or two machines sharing Redis) must take turns.
+        """
 
 
 class SqliteStore(Store):
@@ -208,6 +216,19 @@ class SqliteStore(Store):
             return True
         except sqlite3.Error:
             return False
+
+    @contextmanager
+    def write_lock(self, installation_id: int) -> Iterator[None]:
+        # One machine: an advisory lock on a file beside the queue, released by the OS if the
+        # holder dies, so a killed worker never leaves the installation locked.
+        import fcntl
+
+        with open(f"{self.path}.write-{installation_id}.lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def open_store(redis_url: str | None, queue_path: str) -> Store:

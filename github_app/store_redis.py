@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import redis
 
@@ -151,3 +152,17 @@ class RedisStore(Store):
             return bool(self.client.ping())
         except redis.RedisError:
             return False
+
+    @contextmanager
+    def write_lock(self, installation_id: int) -> Iterator[None]:
+        # Shared by every machine; the timeout frees the lock if its holder died mid-write.
+        lock = self.client.lock(f"productops:write:{installation_id}", timeout=300, blocking_timeout=600)
+        if not lock.acquire():
+            raise TimeoutError(f"waited too long for the write lock of installation {installation_id}")
+        try:
+            yield
+        finally:
+            try:
+                lock.release()
+            except redis.exceptions.LockError:
+                pass  # it expired while held; the next holder already has it

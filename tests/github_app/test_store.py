@@ -74,3 +74,58 @@ def test_unclaimed_job_is_reclaimed_after_a_while(store: Store) -> None:
     assert store.reclaim_stale(unclaimed_after=60) == []
     assert store.reclaim_stale(unclaimed_after=0) == ["j"]
     assert store.ping()
+
+
+_HOLD = """
+import sys, time
+from github_app.store import SqliteStore
+from github_app.store_redis import RedisStore
+kind, where, log = sys.argv[1], sys.argv[2], sys.argv[3]
+store = RedisStore(where) if kind == "redis" else SqliteStore(where)
+with store.write_lock(7):
+    with open(log, "a") as out:
+        out.write(f"in {time.time()}\\n")
+    time.sleep(0.4)
+    with open(log, "a") as out:
+        out.write(f"out {time.time()}\\n")
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_writes_for_one_installation_take_turns_across_processes(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    import subprocess
+    import sys
+
+    where = request.getfixturevalue("redis_url") if kind == "redis" else str(tmp_path / "queue.sqlite3")
+    if kind == "sqlite":
+        SqliteStore(where)  # create the file and schema once
+    log = tmp_path / "log.txt"
+    workers = [
+        subprocess.Popen([sys.executable, "-c", _HOLD, kind, where, str(log)]) for _ in range(3)
+    ]
+    assert all(w.wait(timeout=60) == 0 for w in workers)
+    events = [line.split() for line in log.read_text().splitlines()]
+    assert [e[0] for e in events] == ["in", "out"] * 3, "a second process wrote while the first held the lock"
+    times = [float(e[1]) for e in events]
+    assert times == sorted(times)
+
+
+def test_a_killed_holder_does_not_keep_the_sqlite_lock(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    where = str(tmp_path / "queue.sqlite3")
+    SqliteStore(where)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys,time\nfrom github_app.store import SqliteStore\n"
+         "with SqliteStore(sys.argv[1]).write_lock(7):\n    print('held', flush=True)\n    time.sleep(60)\n", where],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    started = time.monotonic()
+    with SqliteStore(where).write_lock(7):
+        pass
+    assert time.monotonic() - started < 10

@@ -23,11 +23,18 @@ def ensure_redis_server() -> str:
         return found
     if os.geteuid() != 0:
         raise RuntimeError("redis-server is not installed and we are not root to `apt-get install redis-server`")
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server"]):
-        done = subprocess.run(command, capture_output=True, text=True,
-                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-        if done.returncode != 0:
-            raise RuntimeError(f"`{' '.join(command)}` failed:\n{done.stderr[-2000:]}")
+    import fcntl
+    import tempfile
+
+    # Test workers (pytest -n) start together: one installs, the others wait and then find it.
+    with open(os.path.join(tempfile.gettempdir(), "productops-redis-install.lock"), "w") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if not shutil.which("redis-server"):
+            for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server"]):
+                done = subprocess.run(command, capture_output=True, text=True,
+                                      env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                if done.returncode != 0:
+                    raise RuntimeError(f"`{' '.join(command)}` failed:\n{done.stderr[-2000:]}")
     found = shutil.which("redis-server")
     if not found:
         raise RuntimeError("apt-get installed redis-server but it is not on PATH")
