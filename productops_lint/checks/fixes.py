@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import keyword
 
-import libcst as cst
-
 from ..registry.conventions import did_you_mean
 from ..types import Applicability, Edit, Fix, PropertyArg, TrackingCall
 
@@ -19,6 +17,9 @@ def rewrite_string_literal(source: str, new_value: str) -> str:
     Raises ValueError when ``source`` is not one plain string literal (bytes, implicit
     concatenation and f-strings with placeholders cannot be rewritten as a whole).
     """
+    # Imported here: the check catalogue is loaded by report formats that never build a fix.
+    import libcst as cst
+
     text = source.strip()
     try:
         node = cst.parse_expression(text)

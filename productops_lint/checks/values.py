@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..registry.model import plan_type_of
 from ..types import UNKNOWN, StaticValue
 
 # Date, optional time (with optional fraction) and optional offset; each part is range-checked below.
@@ -33,19 +34,7 @@ def kind_of(value: StaticValue) -> str:
     """The plan's type word for a Python value, as shown in messages."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "value"
+    return plan_type_of(value) or "value"
 
 
 def fits_type(value: StaticValue, declared: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec
 from ..types import NameOrigin, PropertyArg, Span, TrackingCall
 from .decorators import forwards_returned
-from .extract import Extracted, extract
+from .extract import Extracted, extract, simple
 from .infer import tracker_for
 from .presets import Tracker
 from .resolve import Index
@@ -158,13 +158,7 @@ def _from_return(tracker: Tracker, site: ReturnSite) -> Extracted | None:
     if not site.is_tuple and tracker.event.position is not None:
         # A returned variable (`return result`): unpacked by the decorator, so nothing is known.
         return Extracted(None, None, None, Unknown("returned value"), True)
-    return Extracted(
-        event_arg,
-        event_arg.value if event_arg else None,
-        event_arg.value if event_arg else None,
-        props_arg.value if props_arg else None,
-        props_arg is not None,
-    )
+    return simple(event_arg, props_arg)
 
 
 def _tracking_call(path: str, span: Span, tracker: Tracker, ex: Extracted, index: Index) -> TrackingCall:

@@ -59,7 +59,7 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
         if event_arg is None and positional:
             event_arg = positional[1] if old_signature else positional[0]
         props_arg = find_arg(args, ArgSpec(2 if old_signature else None, "properties"))
-        return _simple(event_arg, props_arg)
+        return simple(event_arg, props_arg)
     if shape == "returns":
         return Extracted(None, None, None, None, False)
     if shape == "args":
@@ -70,7 +70,7 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
             skip = set(tracker.own_params)
             # A `**splat` at the call is kept: its keys are unknown, which makes the set partial.
             kwargs = tuple(a for a in args if (a.keyword and a.keyword not in skip) or a.star == "**")
-        ex = _simple(event_arg, props_arg)
+        ex = simple(event_arg, props_arg)
         if props_arg is None and tracker.properties != ArgSpec() and any(a.star for a in args):
             # `track(*output)`: a splat may carry the properties, so they are unknown, not absent.
             ex = replace(ex, props=Unknown("passed through a splat"), has_props_arg=True)
@@ -84,7 +84,7 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
         event = _constructed(outer, index, AMPLITUDE_EVENT)
         if event is None:
             return Extracted(None, None, outer, None, False)
-        ex = _simple(find_arg(event.args, ArgSpec(0, "event_type")), find_arg(event.args, ArgSpec(None, "event_properties")))
+        ex = simple(find_arg(event.args, ArgSpec(0, "event_type")), find_arg(event.args, ArgSpec(None, "event_properties")))
         return replace(ex, outer=outer)
     if shape == "snowplow":
         structured = _constructed(outer, index, SNOWPLOW_STRUCTURED)
@@ -111,7 +111,8 @@ def with_attrs(value: Value, attrs: tuple[str, ...]) -> Value:
     return Unknown(f"`.{path}` of an unknown object")
 
 
-def _simple(event_arg: Arg | None, props_arg: Arg | None) -> Extracted:
+def simple(event_arg: Arg | None, props_arg: Arg | None) -> Extracted:
+    """What plain event and properties arguments say."""
     return Extracted(
         event_arg,
         event_arg.value if event_arg else None,

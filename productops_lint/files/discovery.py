@@ -130,6 +130,7 @@ class FileProvider:
         self._paths: list[str] | None = None
         self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
         self._digests: dict[str, str | None] = {}
+        self._root_str = str(root)
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
@@ -139,7 +140,8 @@ class FileProvider:
             data = self.read(path)
             value = None if data is None else digest(data)
         else:
-            value = self._manifest.digest(self.root / path, path)
+            # A plain string join: building a Path per file costs more than the stat itself.
+            value = self._manifest.digest(os.path.join(self._root_str, path), path)
         # One stat per file per run: the pre-filter asks once per round.
         self._digests[path] = value
         return value

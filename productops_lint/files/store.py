@@ -47,9 +47,9 @@ class _Manifest:
         self._dirty = True
         return found
 
-    def digest(self, full: Path, key: str) -> str | None:
+    def digest(self, full: str, key: str) -> str | None:
         try:
-            st = full.stat()
+            st = os.stat(full)
         except OSError:
             return None
         entry = self._entries.get(key)
@@ -57,7 +57,8 @@ class _Manifest:
         if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
             return entry[4]
         try:
-            data = full.read_bytes()
+            with open(full, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         value = digest(data)

@@ -152,6 +152,23 @@ class Plan:
         return out
 
 
+def plan_type_of(value: Any) -> str | None:
+    """The plan's type word for a statically known Python value; None for null or anything else."""
+    if isinstance(value, bool):  # before int: bool is an int subclass
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return None
+
+
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 

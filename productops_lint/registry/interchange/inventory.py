@@ -7,24 +7,8 @@ from typing import Any, Mapping
 
 from ...types import Location, Problem, UserError
 from ..model import EventSpec, PropertySpec
+from ..model import plan_type_of
 from .common import PLACEHOLDER_DESCRIPTION, ImportResult, IssueLog
-
-
-def _json_type(value: Any) -> str | None:
-    """The plan type of a statically known value; None when the value says nothing (null, unknown)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return None
 
 
 def _merged_type(kinds: set[str]) -> str | None:
@@ -42,7 +26,7 @@ def _keys(props: list[Any], where: str, log: IssueLog) -> list[tuple[str, str | 
         if isinstance(item, str):
             out.append((item, None))
         elif isinstance(item, Mapping) and isinstance(item.get("key", item.get("name")), str):
-            out.append((item.get("key", item.get("name")), _json_type(item.get("value"))))
+            out.append((item.get("key", item.get("name")), plan_type_of(item.get("value"))))
         else:
             log.add(f"{where}/properties/{j}", "property is neither a key nor an object with `key`; skipped")
     return out
