@@ -12,6 +12,7 @@ have resolved to a tracker, so skipping it changes no finding. New exports found
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterable
 
@@ -22,12 +23,29 @@ _IMPORT = re.compile(
 )
 
 
-def word_pattern(names: Iterable[str]) -> re.Pattern[bytes] | None:
-    """Stage 1: any of ``names`` as a whole word."""
-    names = sorted({n for n in names if n})
-    if not names:
-        return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+class Words:
+    """Stage 1: whole words to find in a file's bytes.
+
+    A plain substring test per word (C ``memmem``) rejects almost every file; the word-boundary
+    regular expression runs only on files that contain a candidate.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(sorted({n for n in names if n}))
+        self._needles = tuple(n.encode() for n in self.names)
+        self._pattern = (
+            re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in self._needles) + rb")\b") if self.names else None
+        )
+        # Names the word set in caches (the manifest remembers each file's answer per key).
+        self.key = hashlib.sha256("\0".join(self.names).encode()).hexdigest()[:20]
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def find(self, data: bytes) -> set[str]:
+        if self._pattern is None or not any(n in data for n in self._needles):
+            return set()
+        return {m.decode() for m in self._pattern.findall(data)}
 
 
 def _absolute(base: str, module: str, is_package: bool) -> str:

@@ -14,9 +14,9 @@ from .detect.calls import count_other_uses, module_calls
 from .detect.infer import declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
-from .detect.summarize import module_name, summarize
+from .detect.modules import module_name
 from .detect.values import ModuleSummary
-from .prefilter import ImportGate, word_pattern
+from .prefilter import ImportGate, Words
 from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
@@ -28,6 +28,9 @@ _PARALLEL_MIN_FILES = 16
 
 
 def _summarize_job(item: tuple[str, str, str]) -> ModuleSummary:
+    # Imported here: libcst is only needed once some file has to be parsed.
+    from .detect.summarize import summarize
+
     return summarize(*item)
 
 
@@ -195,21 +198,19 @@ class Project:
 
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""
-        fresh = names - self._scanned_words
-        pattern = word_pattern(fresh)
-        if pattern is not None:
+        fresh = Words(names - self._scanned_words)
+        if fresh:
             # A provider with a manifest answers unchanged files without reading them.
             finder = getattr(self.provider, "find_words", None)
-            words_key = hashlib.sha256("\0".join(sorted(fresh)).encode()).hexdigest()[:20]
             for path in paths:
                 if finder is not None:
-                    found = finder(path, words_key, pattern)
+                    found = finder(path, fresh)
                 else:
                     data = self._raw(path)
-                    found = None if data is None else {m.decode() for m in pattern.findall(data)}
+                    found = None if data is None else fresh.find(data)
                 if found:
                     self._words.setdefault(path, set()).update(found)
-            self._scanned_words |= fresh
+            self._scanned_words |= set(fresh.names)
         hits = []
         for path in paths:
             if not self._words.get(path, set()) & names:
@@ -230,14 +231,13 @@ class Project:
 
     def _words_in(self, paths: Sequence[str], names: set[str]) -> list[str]:
         """Files mentioning any of ``names`` (answered from the manifest for unchanged files)."""
-        pattern = word_pattern(names)
-        if pattern is None:
+        words = Words(names)
+        if not words:
             return []
         finder = getattr(self.provider, "find_words", None)
         if finder is None:
-            return [p for p in paths if (data := self._raw(p)) is not None and pattern.search(data)]
-        words_key = hashlib.sha256("\0".join(sorted(names)).encode()).hexdigest()[:20]
-        return [p for p in paths if finder(p, words_key, pattern)]
+            return [p for p in paths if (data := self._raw(p)) is not None and words.find(data)]
+        return [p for p in paths if finder(p, words)]
 
     def _infer(self) -> None:
         if self.config.infer_wrappers:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from libcst.metadata import CodeRange
+if TYPE_CHECKING:
+    from libcst.metadata import CodeRange
 
 from ..types import Span
 

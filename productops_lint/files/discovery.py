@@ -6,11 +6,14 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..config import Config, parse_config
 from ..types import Location, Problem, UserError
 from .store import _Manifest, digest
+
+if TYPE_CHECKING:
+    from ..prefilter import Words
 
 DEFAULT_EXCLUDES = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytype", ".ruff_cache",
@@ -131,6 +134,8 @@ class FileProvider:
         self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
         self._digests: dict[str, str | None] = {}
         self._root_str = str(root)
+        # Bytes read this run to compute digests, so a cold run reads each file once.
+        self._fresh: dict[str, bytes] = {}
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
@@ -141,7 +146,9 @@ class FileProvider:
             value = None if data is None else digest(data)
         else:
             # A plain string join: building a Path per file costs more than the stat itself.
-            value = self._manifest.digest(os.path.join(self._root_str, path), path)
+            value, data = self._manifest.digest(os.path.join(self._root_str, path), path)
+            if data is not None:
+                self._fresh[path] = data  # read for its digest: the pre-filter needs it next
         # One stat per file per run: the pre-filter asks once per round.
         self._digests[path] = value
         return value
@@ -150,13 +157,15 @@ class FileProvider:
         if self._manifest is not None:
             self._manifest.save()
 
-    def find_words(self, path: str, words_key: str, pattern: re.Pattern[bytes]) -> set[str] | None:
+    def find_words(self, path: str, words: "Words") -> set[str] | None:
         """The pre-filter's first stage, answered from the manifest for unchanged files."""
         if self._manifest is None:
             data = self.read(path)
-            return None if data is None else {m.decode() for m in pattern.findall(data)}
+            return None if data is None else words.find(data)
         value = self.digest(path)
-        return None if value is None else self._manifest.find_words(self.root / path, value, words_key, pattern)
+        if value is None:
+            return None
+        return self._manifest.find_words(self.root / path, value, words, self._fresh.get(path))
 
     def paths(self) -> list[str]:
         if self._paths is None:
@@ -208,6 +217,8 @@ class FileProvider:
         return found
 
     def read(self, path: str) -> bytes | None:
+        if path in self._fresh:
+            return self._fresh.pop(path)
         try:
             return (self.root / path).read_bytes()
         except OSError:

@@ -9,6 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 from time import time_ns
+from typing import Any
 
 class _Manifest:
     """path -> (mtime_ns, size, inode, digest), so an unchanged tree is recognised by stat alone.
@@ -33,38 +34,40 @@ class _Manifest:
         except Exception:  # missing or corrupt: start afresh
             self._entries, self._words = {}, {}
 
-    def find_words(self, full: Path, value: str, words_key: str, pattern: "re.Pattern[bytes]") -> set[str] | None:
-        """Which of the pattern's words the file (whose content digest is ``value``) contains."""
-        cached = self._words.get((value, words_key))
+    def find_words(self, full: Path, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
+        """Which of ``words`` the file (whose content digest is ``value``) contains."""
+        cached = self._words.get((value, words.key))
         if cached is not None:
             return set(cached)
-        try:
-            data = full.read_bytes()
-        except OSError:
-            return None
-        found = {m.decode() for m in pattern.findall(data)}
-        self._words[(value, words_key)] = tuple(sorted(found))
+        if data is None:
+            try:
+                data = full.read_bytes()
+            except OSError:
+                return None
+        found = words.find(data)
+        self._words[(value, words.key)] = tuple(sorted(found))
         self._dirty = True
         return found
 
-    def digest(self, full: str, key: str) -> str | None:
+    def digest(self, full: str, key: str) -> tuple[str | None, bytes | None]:
+        """(digest, bytes if they had to be read) for the file at ``full``."""
         try:
             st = os.stat(full)
         except OSError:
-            return None
+            return None, None
         entry = self._entries.get(key)
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
-            return entry[4]
+            return entry[4], None
         try:
             with open(full, "rb") as handle:
                 data = handle.read()
         except OSError:
-            return None
+            return None, None
         value = digest(data)
         self._entries[key] = (*stamp, time_ns(), value)
         self._dirty = True
-        return value
+        return value, data
 
     def save(self) -> None:
         if not self._dirty:
