@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from .config import Config, is_enabled, severity_for
 from .registry.model import Plan
-from .syntax import syntax_error_position  # re-exported: part of the engine's surface
+from .syntax import syntax_error_position  # noqa: F401 - re-exported: part of the engine's surface
 from .types import Diagnostic, Severity, Span, TrackingCall
 
 # Bump when Result's shape or meaning changes, so cached whole-run results are ignored.

@@ -23,7 +23,6 @@ from ..types import Span
 from .exprs import ExprConverter, LocalTables
 from .modules import absolutize, module_name, span_of
 from .values import (
-    Arg,
     CallSite,
     ClassInfo,
     FunctionInfo,
