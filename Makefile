@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 # Check the bundled example project; findings exit 1, which is what the demo shows.
 demo: $(STAMP)
-	cd examples/shop && ../../$(VENV)/bin/productops-lint check; status=$$?; \
+	@cd examples/shop && ../../$(VENV)/bin/productops-lint check; status=$$?; \
 	  echo "(exit status $$status: 0 clean, 1 errors found, 2 usage or config error)"; test $$status -le 1
 
 test: $(STAMP)
