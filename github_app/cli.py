@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from typing import Any
 
 import click
+from productops_lint.cli_guard import GuardedGroup
 
 from .settings import Settings, SettingsError, from_env
 
@@ -22,29 +22,10 @@ def _settings() -> Settings:
         sys.exit(2)
 
 
-class _Group(click.Group):
-    """No traceback reaches an operator: typed errors print their locations, others one line."""
+class _Group(GuardedGroup):
+    """No traceback reaches an operator (see GuardedGroup)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        from productops_lint.types import UserError
-
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            for problem in exc.problems:
-                click.echo(f"productops-app: {problem}", err=True)
-            ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if os.environ.get("PRODUCTOPS_DEBUG"):
-                raise
-            click.echo(
-                f"productops-app: internal error: {type(exc).__name__}: {exc}\n"
-                "Set PRODUCTOPS_DEBUG=1 to see the traceback, and please report it.",
-                err=True,
-            )
-            ctx.exit(2)
+    prefix = "productops-app: "
 
 
 @click.group(cls=_Group)

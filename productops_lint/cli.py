@@ -11,13 +11,14 @@ from typing import Any, Callable, Sequence
 import click
 
 from . import __version__
-from .types import Severity, UserError
+from .cli_guard import GuardedGroup
+from .types import Severity
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
-class _Group(click.Group):
-    """Turns our typed errors into `file:line: reason` lines and exit 2, never a traceback.
+class _Group(GuardedGroup):
+    """Errors end as `file:line: reason` lines and exit 2 (GuardedGroup), never a traceback.
 
     Secondary commands load on first use (click's lazy-group pattern), so `check` on one file,
     as pre-commit runs it, does not import the plan tooling, JSON Schema or hook installers.
@@ -40,28 +41,6 @@ class _Group(click.Group):
             found = getattr(importlib.import_module(module), attr)
             return found() if attr == "registry_group" else found
         return super().get_command(ctx, cmd_name)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("Interrupted", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if os.environ.get("PRODUCTOPS_DEBUG"):
-                raise
-            click.echo(
-                f"error: internal error: {type(exc).__name__}: {exc}\n"
-                "Set PRODUCTOPS_DEBUG=1 to see the traceback, and please report it.",
-                err=True,
-            )
-            ctx.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
