@@ -7,7 +7,6 @@ import re
 
 import libcst as cst
 from .shapes import is_attribute, is_name
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
@@ -19,6 +18,7 @@ from libcst.metadata import (
 )
 
 from ..syntax import syntax_error_position
+from .imports import ImportsMixin
 from ..types import Span
 from .exprs import ExprConverter, LocalTables
 from .modules import absolutize, module_name, span_of
@@ -62,7 +62,7 @@ class _Context:
         return None
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(ImportsMixin, cst.CSTVisitor):
     """Walks the module once, filling the summary tables."""
 
     def __init__(self, wrapper: MetadataWrapper, path: str, module: str, is_package: bool) -> None:
@@ -100,46 +100,6 @@ class _Collector(cst.CSTVisitor):
         start = self._line_starts[rng.start.line - 1] + rng.start.column
         end = self._line_starts[rng.end.line - 1] + rng.end.column
         return self.text[start:end]
-
-    def import_names(self, node: cst.CSTNode) -> tuple[str, ...]:
-        """Qualified names an imported ``Name`` stands for, read off the import statements in scope.
-
-        This is what QualifiedNameProvider reports for imports; computing it for the one
-        statement at hand avoids the provider's pass over every node and its scan of every
-        assignment per lookup.
-        """
-        scope = self.scopes.get(node)
-        if scope is None or not isinstance(node, cst.Name):
-            return ()
-        out: set[str] = set()
-        for assignment in scope[node.value]:
-            if isinstance(assignment, ImportAssignment):
-                out.update(self._imported(assignment.node, node.value))
-        return tuple(sorted(out))
-
-    def _imported(self, statement: cst.CSTNode, name: str) -> tuple[str, ...]:
-        key = (id(statement), name)
-        cached = self._import_cache.get(key)
-        if cached is not None:
-            return cached
-        found: list[str] = []
-        if isinstance(statement, cst.Import):
-            for alias in statement.names:
-                full = get_full_name_for_node(alias.name) or ""
-                if alias.asname is not None and alias.evaluated_alias == name:
-                    found.append(full)
-                elif alias.asname is None and full.split(".")[0] == name:
-                    found.append(name)
-        elif isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
-            base = "." * len(statement.relative) + (get_full_name_for_node(statement.module) or "" if statement.module else "")
-            for alias in statement.names:
-                imported = get_full_name_for_node(alias.name) or ""
-                if (alias.evaluated_alias or imported) == name:
-                    joined = f"{base}{imported}" if base.endswith(".") or not base else f"{base}.{imported}"
-                    found.append(absolutize(joined, self.module, self.is_package))
-        result = tuple(found)
-        self._import_cache[key] = result
-        return result
 
     def _qual(self, name: str) -> str:
         outer = self.ctx.stack[-1][1] if self.ctx.stack else self.module
@@ -265,33 +225,6 @@ class _Collector(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind(node.target, node.value, node.annotation.annotation)
 
-    def visit_Import(self, node: cst.Import) -> None:
-        if self.ctx.stack:
-            return
-        for alias in node.names:
-            full = self.code(alias.name)
-            local = alias.evaluated_alias or full.split(".")[0]
-            target = full if alias.asname else full.split(".")[0]
-            self.symbols.setdefault(local, []).append(Ref((target,)))
-            self.symbol_kinds[local] = "import"
-            self.imports[target] = local
-            self.imported_locals.add(local)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if self.ctx.stack or isinstance(node.names, cst.ImportStar):
-            return
-        base = "." * len(node.relative) + (self.code(node.module) if node.module else "")
-        for alias in node.names:
-            name = alias.name.value if isinstance(alias.name, cst.Name) else self.code(alias.name)
-            local = alias.evaluated_alias or name
-            joined = f"{base}.{name}" if not base.endswith(".") else f"{base}{name}"
-            full = absolutize(joined, self.module, self.is_package)
-            self.symbols.setdefault(local, []).append(Ref((full,)))
-            self.symbol_kinds[local] = "import"
-            self.imports[full] = local
-            self.imported_locals.add(local)
-
-    # -- calls ---------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         refs = self.conv.refs(node.func)
         if not refs:
