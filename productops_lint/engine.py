@@ -6,12 +6,15 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Protocol, Sequence
 
 from .config import Config, is_enabled, severity_for
 from .registry.model import Plan
 from .syntax import syntax_error_position  # noqa: F401 - re-exported: part of the engine's surface
 from .types import Diagnostic, Severity, Span, TrackingCall
+
+if TYPE_CHECKING:
+    from .resume import ProjectState
 
 # Bump when Result's shape or meaning changes, so cached whole-run results are ignored.
 RESULT_FORMAT = 1
@@ -49,6 +52,13 @@ class DictProvider:
     def read(self, path: str) -> bytes | None:
         return self._files.get(path)
 
+    def digest(self, path: str) -> str | None:
+        """Content digest, so a run over these sources can resume from an earlier one."""
+        import hashlib
+
+        data = self._files.get(path)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
 
 @dataclass
 class Result:
@@ -81,16 +91,27 @@ def analyze(
     cache: SummaryCache | None = None,
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    state: "ProjectState | None" = None,
+    keep_state: "Callable[[ProjectState], None] | None" = None,
 ) -> Result:
     """Find tracking calls in ``targets`` (default: every file) and check them against ``plan``.
 
     Other files of the provider are read when resolution needs them (constants, wrappers).
+    ``state`` is what ``keep_state`` received from an earlier pre-filtered run over the same
+    project, config and plan: the run starts from it and reads only files that changed since.
     """
     from .project import Project
     from .checks.runner import run_checks
 
     project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress)
+    resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
     calls = project.tracking_calls(targets, prefilter=prefilter)
+    if resumed and not project.resume_held():
+        # The changes moved the pre-filter's fixpoint (a wrapper appeared or went): start afresh.
+        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress)
+        calls = project.tracking_calls(targets, prefilter=prefilter)
+    if keep_state is not None and (snapshot := project.snapshot()) is not None:
+        keep_state(snapshot)
     diagnostics = list(project.file_diagnostics(targets))
     diagnostics.extend(run_checks(calls, plan, config))
     diagnostics = _suppress(diagnostics, calls, project.text)

@@ -14,8 +14,9 @@ from .detect.infer import declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.modules import module_name
-from .detect.values import ModuleSummary
+from .detect.values import CallVal, ModuleSummary, Ref
 from .prefilter import ImportGate, Words
+from .resume import Gate, ResumeMixin
 from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
@@ -33,7 +34,7 @@ def _summarize_job(item: tuple[str, str, str]) -> ModuleSummary:
     return summarize(*item)
 
 
-class Project:
+class Project(ResumeMixin):
     """State of one run; the engine's public functions wrap it."""
 
     def __init__(
@@ -62,6 +63,16 @@ class Project:
         self._words: dict[str, set[str]] = {}
         self._scanned_words: set[str] = set()
         self._raw_bytes: dict[str, bytes | None] = {}
+        # Resuming: the last run's gate, and files with words that its stage 2 rejected.
+        self._resumed: Gate | None = None
+        self._rejected: set[str] = set()
+        # The pre-filter's final gate (set when a pre-filtered run ends).
+        self.gate_state: Gate | None = None
+        self._digest_map: dict[str, str | None] | None = None
+        # Files an inherited fixpoint rests on (its trackers came from them, not from this run).
+        self._inherited: frozenset[str] = frozenset()
+        # Summary-cache key of each file summarized or restored (a saved state refers to them).
+        self._keys: dict[str, str] = {}
         self.index = Index(self._load_module, lambda name: name in self.module_paths)
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
@@ -114,6 +125,7 @@ class Project:
                 continue
             key = self._cache_key(path, module, text)
             cached = self.cache.get(key) if self.cache else None
+            self._keys[path] = key
             if isinstance(cached, ModuleSummary) and cached.path == path:
                 self._store(cached)
             else:
@@ -156,7 +168,7 @@ class Project:
     # tracker. Those module names are the needles; the set grows as relevant modules are found.
     def _gate(self) -> tuple[set[str], ImportGate]:
         """Stage-1 words and the stage-2 import gate for what is known so far."""
-        roots = {split_ref(key)[0].removesuffix("()") for key in self.base}
+        roots = self._roots()
         exports: set[str] = {w.qualname for w in (*self.config.wrappers, *self.plan.wrappers)}
         prefixes = self._tracker_prefixes()
         for summary in self.index.loaded():
@@ -164,6 +176,10 @@ class Project:
         names = roots | {export.rpartition(".")[2] for export in exports}
         names.discard("")
         return names, ImportGate(roots, exports)
+
+    def _roots(self) -> set[str]:
+        """Top-level module names of the SDKs and declared wrappers."""
+        return {split_ref(key)[0].removesuffix("()") for key in self.base}
 
     def _tracker_prefixes(self) -> set[str]:
         """Every proper prefix of a tracker name: a name that leads to a tracker by attribute access."""
@@ -184,9 +200,15 @@ class Project:
             if qual in self.trackers:
                 top = qual[len(module) + 1 :].split(".")[0]
                 out.add(f"{module}.{top}")
-        for name in summary.symbols:
-            if self._leads_to_tracker(f"{module}.{name}", prefixes):
-                out.add(f"{module}.{name}")
+        for name, symbol in summary.symbols.items():
+            qual = f"{module}.{name}"
+            # A name bound only to literals (most module constants) leads nowhere: skip resolving it.
+            if qual not in summary.functions and qual not in summary.classes and not any(
+                isinstance(v, (Ref, CallVal)) for v in symbol.values
+            ):
+                continue
+            if self._leads_to_tracker(qual, prefixes):
+                out.add(qual)
         for cls, info in summary.classes.items():
             top = cls[len(module) + 1 :].split(".")[0]
             if any(self._leads_to_tracker(base, prefixes) for base in info.bases) or any(
@@ -210,9 +232,12 @@ class Project:
                 if found:
                     self._words.setdefault(path, set()).update(found)
             self._scanned_words |= set(fresh.names)
+        # Stage 2 is monotone in the exports: a file the resumed gate rejected stays rejected
+        # under any gate it contains.
+        skip = self._rejected if self._resumed is not None and gate.exports <= self._resumed.exports else set()
         hits = []
         for path in paths:
-            if not self._words.get(path, set()) & names:
+            if path in skip or not self._words.get(path, set()) & names:
                 continue
             text = self.text(path)
             module = module_name(path, self.config.src)
@@ -243,13 +268,18 @@ class Project:
             self.trackers = infer_wrappers(self.base, self.index.loaded(), self.index)
 
     def tracking_calls(self, targets: Sequence[str] | None, prefilter: bool = True) -> list[TrackingCall]:
-        if prefilter:
-            remaining = list(self.paths)
-            seen: tuple[frozenset[str], frozenset[str]] | None = None
+        if prefilter and self.gate_state is None:
+            remaining = [p for p in self.paths if p not in self._matched]
+            seen: Gate | None = None
             while True:
-                names, gate = self._gate()
-                state = (frozenset(names), frozenset(gate.exports))
+                if seen is None and self._resumed is not None:
+                    # Scan with the last run's gate: if this run ends at another one, it is redone.
+                    names, gate = set(self._resumed.names), ImportGate(self._roots(), self._resumed.exports)
+                else:
+                    names, gate = self._gate()
+                state = Gate(frozenset(names), frozenset(gate.exports))
                 if state == seen:
+                    self.gate_state = state
                     break
                 seen = state
                 hits = self._scan(remaining, names, gate)
@@ -258,7 +288,7 @@ class Project:
                 hit_set = set(hits)
                 remaining = [p for p in remaining if p not in hit_set]
                 self._infer()
-        else:
+        elif not prefilter:
             self._summarize_paths(self.paths)
             self._infer()
             self._matched.update(self._scan(self.paths, *self._gate()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from . import files
 from .config import Config
 from .engine import Result, analyze
 from .registry.model import Plan
+from .resume import STATE_FORMAT, ProjectState
 from .types import Diagnostic, Location, Problem, UserError
 
 if TYPE_CHECKING:
@@ -36,8 +38,6 @@ class Workspace:
 
     def _load_plan(self) -> Plan:
         """Validate and build the plan, reusing the one built from the same rule files last time."""
-        import hashlib
-
         from . import __version__
 
         h = hashlib.sha256(f"plan\0{__version__}".encode())
@@ -114,6 +114,14 @@ def lint(
         hit = cache.get(key)
         if isinstance(hit, Result):
             return hit
+    # The project's pre-filter fixpoint from the last run: a run over a few changed files
+    # starts from it instead of scanning the whole tree again.
+    state_key = _state_key(ws) if cache is not None and key is not None and prefilter else None
+    state = cache.get(state_key) if cache is not None and state_key is not None else None
+
+    def keep_state(new: ProjectState) -> None:
+        if cache is not None and state_key is not None and new.replaces(state):
+            cache.put(state_key, new)
     result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
@@ -123,6 +131,8 @@ def lint(
         cache=cache,
         prefilter=prefilter,
         progress=progress,
+        state=state if isinstance(state, ProjectState) and state.format == STATE_FORMAT else None,
+        keep_state=keep_state if state_key is not None else None,
     )
     if cache is not None and key is not None:
         cache.put(key, result)
@@ -130,17 +140,26 @@ def lint(
     return result
 
 
-def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:
-    """Everything a run's result depends on: tool, config, rule files, targets, and every file's content."""
-    import hashlib
-
+def _inputs(ws: Workspace, kind: str) -> "hashlib._Hash":
+    """A hash of the tool, the config and the rule files: what every cached answer depends on."""
     from . import __version__
     from .engine import RESULT_FORMAT
 
     h = hashlib.sha256()
-    h.update(f"run\0{__version__}\0{RESULT_FORMAT}\0{ws.config!r}\0{targets!r}\0{prefilter}".encode())
+    h.update(f"{kind}\0{__version__}\0{RESULT_FORMAT}\0{STATE_FORMAT}\0{ws.config!r}".encode())
     for path, text in ws.rule_files:
         h.update(f"\0{path}\0{text}".encode())
+    return h
+
+
+def _state_key(ws: Workspace) -> str:
+    return "state-" + _inputs(ws, "state").hexdigest()
+
+
+def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:
+    """Everything a run's result depends on: tool, config, rule files, targets, and every file's content."""
+    h = _inputs(ws, "run")
+    h.update(f"\0{targets!r}\0{prefilter}".encode())
     for path in provider.paths():
         file_digest = provider.digest(path)
         if file_digest is None:

@@ -161,3 +161,15 @@ def small_file(corpus: Corpus) -> Path:
     """A small tracking module, as pre-commit would pass one changed file."""
     candidates = [corpus.root / f for f in corpus.tracking_files] or corpus.python_files()
     return min(candidates, key=lambda p: (p.stat().st_size, p.as_posix()))
+
+
+def quiet_file(corpus: Corpus) -> Path:
+    """A small module that tracks nothing and names no SDK: what most commits change."""
+    tracking = set(corpus.tracking_files)
+    needles = (b"analytics", b"posthog", b"mixpanel", b"amplitude", b"snowplow", b"rudder", b"track", b"capture")
+    candidates = [
+        p for p in corpus.python_files()
+        if p.name != "__init__.py" and p.relative_to(corpus.root).as_posix() not in tracking
+        and not any(n in p.read_bytes() for n in needles)
+    ]
+    return min(candidates, key=lambda p: (p.stat().st_size, p.as_posix()))

@@ -135,7 +135,7 @@ def markdown(data: dict[str, Any]) -> str:
                         "`track_event` that the peer rules can see.")
         out += ["", *corpus_table(data, name)]
     if _rows(data, "one-file"):
-        file = next((r["extra"].get("file") for r in _rows(data, "one-file") if r["extra"].get("file")), "?")
+        file = next((r["extra"].get("file") for r in _rows(data, "one-file") if r["key"] == "one.warm"), "?")
         out += ["", f"### One small file, as pre-commit passes it (`{file}`)", "", *one_file_table(data)]
     return "\n".join(out) + "\n"
 

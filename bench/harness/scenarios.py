@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .corpus import Corpus, fixit_subset, small_file, touch_target
+from .corpus import Corpus, fixit_subset, quiet_file, small_file, touch_target
 from .env import REPO, tool
 from .measure import Run
 
@@ -162,15 +162,23 @@ def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
     """One small file just edited, as pre-commit passes it: wall time with interpreter start-up.
 
     productops-lint runs with the project's cache as a previous full run left it (these rows
-    follow the whole-corpus rows), and once with ``--no-cache``.
+    follow the whole-corpus rows), and once with ``--no-cache``. The file that tracks nothing
+    goes first: the tracking file's row restores its file after each run, which leaves the saved
+    state behind that file's content, a drift a real commit sequence does not have.
     """
     root = corpus.root
     edited = FileToucher(small_file(corpus))
     path = edited.path.relative_to(root).as_posix()
     hooks = {"before_each": edited.before, "after_each": edited.restore}
+    quiet = FileToucher(quiet_file(corpus))
+    quiet_path = quiet.path.relative_to(root).as_posix()
     return [
         Scenario("one.python", "one-file", "python", "`python -c pass` (interpreter floor)",
                  [str(Path(tool("python"))), "-c", "pass"], root, reps),
+        Scenario("one.quiet", "one-file", "productops-lint",
+                 f"productops-lint, a small file that tracks nothing (`{quiet_path}`), project cache present",
+                 lint_cmd(quiet_path), root, reps, findings=count_productops, extra={"file": quiet_path},
+                 before_each=quiet.before, after_each=quiet.restore),
         Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file (project cache present)",
                  lint_cmd(path), root, reps, findings=count_productops, extra={"file": path}, **hooks),
         Scenario("one.nocache", "one-file", "productops-lint", "productops-lint, one file, `--no-cache`",

@@ -46,6 +46,10 @@ def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
     one = seconds(_get(data, "one.warm"))
     out.append(_target("one small file ≤ 0.25 s wall (interpreter start included)",
                        "not measured" if one is None else f"{one:.3f} s", None if one is None else one <= 0.25))
+    quiet = seconds(_get(data, "one.quiet"))
+    if quiet is not None:
+        # Not the judged row (that is the tracking file above): what most commits see.
+        out.append(_target("one small file that tracks nothing ≤ 0.25 s wall (same measure)", f"{quiet:.3f} s", quiet <= 0.25))
     cold_row = _get(data, "gen.cold")
     mem = None if cold_row is None or cold_row.get("failed") else cold_row["peak_tree_rss_mb"]
     out.append(_target(f"peak memory ≤ 300 MB at {SCALE_FILES:,} files (cold, whole process tree)",

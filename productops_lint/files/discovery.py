@@ -164,7 +164,8 @@ class FileProvider:
         value = self.digest(path)
         if value is None:
             return None
-        return self._manifest.find_words(self.root / path, value, words, self._fresh.get(path))
+        # A string join, not a Path: this runs for every file in every pre-filter round.
+        return self._manifest.find_words(os.path.join(self._root_str, path), value, words, self._fresh.get(path))
 
     def paths(self) -> list[str]:
         if self._paths is None:

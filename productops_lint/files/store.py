@@ -33,14 +33,15 @@ class _Manifest:
         except Exception:  # missing or corrupt: start afresh
             self._entries, self._words = {}, {}
 
-    def find_words(self, full: Path, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
+    def find_words(self, full: str, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
         """Which of ``words`` the file (whose content digest is ``value``) contains."""
         cached = self._words.get((value, words.key))
         if cached is not None:
             return set(cached)
         if data is None:
             try:
-                data = full.read_bytes()
+                with open(full, "rb") as handle:
+                    data = handle.read()
             except OSError:
                 return None
         found = words.find(data)

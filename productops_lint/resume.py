@@ -1,0 +1,206 @@
+"""What one run leaves for the next: the pre-filter's fixpoint and the summaries it selected.
+
+A run over a few files (how pre-commit calls the linter) still needs the whole project's picture:
+which files pass the pre-filter, which wrappers exist. Recomputing it costs a pre-filter round
+over every file for each new needle word, and inference once per round. A ``ProjectState`` lets
+the next run start from the last fixpoint, so only the files whose content changed are looked at.
+
+Why the resumed answer is exact: every stage of the pre-filter is monotone in the gate (needle
+words and exports), so under the *same* final gate an unchanged file gets the same answer as
+before. A resumed run recomputes the gate from the summaries it holds; if it ends anywhere but
+the recorded gate, the engine discards it and runs afresh. When no changed file was loaded by
+the last run and none passes its pre-filter, the summaries the fixpoint rests on are the same as
+then, so its gate and inferred wrappers stand as they are, with no inference at all. The state is keyed by everything
+else the fixpoint depends on (tool version, config, rule files), so a change there starts afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .detect.modules import module_name
+from .detect.presets import Tracker
+from .detect.values import ModuleSummary
+from .prefilter import ImportGate, Words
+
+if TYPE_CHECKING:
+    from .engine import SummaryCache
+
+# Bump when ProjectState's shape or meaning changes.
+STATE_FORMAT = 1
+# How many files may differ from the saved state before it is rewritten. Each costs a resumed
+# run a stat, a read and a summary-cache lookup; rewriting costs pickling every summary.
+_DRIFT = 32
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The pre-filter's fixpoint: stage-1 needle words and stage-2 exports."""
+
+    names: frozenset[str]
+    exports: frozenset[str]
+
+
+@dataclass
+class ProjectState:
+    """A finished run's view of the project (pickled into the cache by ``run.lint``)."""
+
+    gate: Gate
+    # Every Python file's content digest when the run read it.
+    digests: dict[str, str]
+    # Files that passed both stages, with their summary-cache keys (None: an unreadable file,
+    # whose summary is empty). Keys, not summaries: rewriting the state then costs little.
+    matched: dict[str, str | None]
+    # Stage-1 words of every file that had any (matched or rejected by stage 2).
+    words: dict[str, frozenset[str]]
+    # File-level problems (unreadable, oversized) of matched files, which summaries do not carry.
+    problems: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)
+    # Every file whose summary the run loaded (matched, or read to resolve a value), and the
+    # trackers it inferred from them: unchanged while none of those files changes.
+    loaded: frozenset[str] = frozenset()
+    trackers: dict[str, Tracker] = field(default_factory=dict)
+    format: int = STATE_FORMAT
+
+    def changed(self, digests: dict[str, str | None]) -> set[str] | None:
+        """Files whose content differs from this state's; None when files were added, removed or unreadable."""
+        if digests.keys() != self.digests.keys() or any(d is None for d in digests.values()):
+            return None
+        return {path for path, value in digests.items() if value != self.digests[path]}
+
+    def replaces(self, old: object) -> bool:
+        """Whether this state is worth writing over ``old`` (a run that merely confirms it is not).
+
+        A resumed run treats each file that differs from the saved state as changed. That costs
+        little for a file the fixpoint does not rest on, and pickling the state costs more. So the
+        state is kept until the fixpoint moves, the selected files change, a file it rests on
+        changes (which would otherwise rule out the fast path in every later run), or too many
+        other files have drifted.
+        """
+        if not isinstance(old, ProjectState) or old.format != self.format or old.gate != self.gate:
+            return True
+        if old.matched.keys() != self.matched.keys() or old.digests.keys() != self.digests.keys():
+            return True
+        drifted = {p for p, d in self.digests.items() if old.digests[p] != d}
+        return bool(drifted & old.loaded) or len(drifted) > _DRIFT
+
+
+class ResumeMixin:
+    """The Project's side of resuming: restoring a state, and taking one (kept apart for size).
+
+    Expects on ``self`` the Project's pre-filter bookkeeping; see ``Project.__init__``.
+    """
+
+    provider: Any
+    config: Any
+    cache: "SummaryCache | None"
+    paths: list[str]
+    trackers: dict[str, Tracker]
+    gate_state: Gate | None
+    index: Any
+    _matched: set[str]
+    _problems: dict[str, tuple[str, int, int, str]]
+    _words: dict[str, set[str]]
+    _scanned_words: set[str]
+    _rejected: set[str]
+    _resumed: Gate | None
+    _inherited: frozenset[str]
+    _digest_map: dict[str, str | None] | None
+    _keys: dict[str, str]
+    _summaries: dict[str, ModuleSummary]
+    # Set when a run adopted a state without restoring its summaries.
+    _adopted: ProjectState | None = None
+
+    def _digests(self) -> dict[str, str | None] | None:
+        if self._digest_map is None:
+            digest = getattr(self.provider, "digest", None)
+            if digest is None:
+                return None
+            self._digest_map = {path: digest(path) for path in self.paths}
+        return self._digest_map
+
+    def resume(self, state: ProjectState, targets: "set[str] | None" = None) -> bool:
+        """Start from ``state``'s fixpoint, re-reading only changed files; False when it cannot apply."""
+        digests = self._digests()
+        changed = state.changed(digests) if digests is not None and self.cache is not None else None
+        if changed is None:
+            return False
+        names = Words(state.gate.names)
+        finder = getattr(self.provider, "find_words", None)
+        for path in sorted(changed):
+            found = finder(path, names) if finder is not None else names.find(self._raw(path) or b"")  # type: ignore[attr-defined]
+            if found:
+                self._words[path] = set(found)
+        for path, words in state.words.items():
+            if path not in changed:
+                self._words[path] = set(words)
+        self._scanned_words = set(state.gate.names)
+        self._rejected = {p for p in state.words if p not in changed and p not in state.matched}
+        self._resumed = state.gate
+        gate = ImportGate(self._roots(), state.gate.exports)  # type: ignore[attr-defined]
+        stands = not changed & state.loaded and not self._scan(sorted(changed), set(state.gate.names), gate)  # type: ignore[attr-defined]
+        if stands and targets is not None and not targets & state.matched.keys():
+            # The fixpoint stands and no target is a selected file: no summary is needed at all.
+            self._adopt(state)
+            self._adopted = state
+            return True
+        if not self._restore(state, changed):
+            # A summary left the cache: forget everything taken from the state.
+            self._words.clear()
+            self._scanned_words, self._rejected, self._resumed = set(), set(), None
+            return False
+        if stands:
+            self._adopt(state)
+        return True
+
+    def _restore(self, state: ProjectState, changed: set[str]) -> bool:
+        """Load the selected files' summaries from the summary cache (False if one is gone)."""
+        restored: list[ModuleSummary] = []
+        for path, key in state.matched.items():
+            if path in changed:
+                continue
+            if key is None:
+                summary: object = ModuleSummary(path, module_name(path, self.config.src), {}, {}, {}, (), {}, {})
+            else:
+                summary = self.cache.get(key) if self.cache is not None else None
+            if not isinstance(summary, ModuleSummary) or summary.path != path:
+                return False
+            restored.append(summary)
+        for summary in restored:
+            self._store(summary)  # type: ignore[attr-defined]
+            self._matched.add(summary.path)
+            key = state.matched[summary.path]
+            if key is not None:
+                self._keys[summary.path] = key
+        for path, problem in state.problems.items():
+            if path not in changed:
+                self._problems[path] = problem
+        return True
+
+    def _adopt(self, state: ProjectState) -> None:
+        # Nothing the fixpoint rests on changed: it stands, inferred wrappers included.
+        self.trackers = dict(state.trackers)
+        self.gate_state = state.gate
+        self._inherited = state.loaded
+
+    def resume_held(self) -> bool:
+        """After a resumed run: whether it ended at the gate it started from (else its answer is void)."""
+        return self._resumed is not None and self._resumed == self.gate_state
+
+    def snapshot(self) -> ProjectState | None:
+        """This run's fixpoint for the next run (None without file digests or a summary cache)."""
+        digests = self._digests() if self.gate_state is not None and self.cache is not None else None
+        if digests is None or self.gate_state is None or any(d is None for d in digests.values()):
+            return None
+        names = self.gate_state.names
+        # A run that restored no summary has nothing newer to say about the selected files.
+        adopted = self._adopted
+        return ProjectState(
+            gate=self.gate_state,
+            digests={p: d for p, d in digests.items() if d is not None},
+            matched=adopted.matched if adopted else {p: self._keys.get(p) for p in sorted(self._matched) if p in self._summaries},
+            words={p: frozenset(w & names) for p, w in self._words.items() if w & names},
+            problems=adopted.problems if adopted else {p: v for p, v in self._problems.items() if p in self._matched and v[0] != "PO001"},
+            loaded=self._inherited | {s.path for s in self.index.loaded()},
+            trackers=dict(self.trackers),
+        )
