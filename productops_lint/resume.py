@@ -10,8 +10,9 @@ words and exports), so under the *same* final gate an unchanged file gets the sa
 before. A resumed run recomputes the gate from the summaries it holds; if it ends anywhere but
 the recorded gate, the engine discards it and runs afresh. When no changed file was loaded by
 the last run and none passes its pre-filter, the summaries the fixpoint rests on are the same as
-then, so its gate and inferred wrappers stand as they are, with no inference at all. The state is keyed by everything
-else the fixpoint depends on (tool version, config, rule files), so a change there starts afresh.
+then, so its gate and inferred wrappers stand as they are, with no inference at all. The state
+refers to summaries by their summary-cache keys, and is keyed by everything else the fixpoint
+depends on (tool version, config, rule files), so a change there starts afresh.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
     from .engine import SummaryCache
 
 # Bump when ProjectState's shape or meaning changes.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 # How many files may differ from the saved state before it is rewritten. Each costs a resumed
-# run a stat, a read and a summary-cache lookup; rewriting costs pickling every summary.
+# run a read and a pre-filter test; rewriting costs pickling every file's digest.
 _DRIFT = 32
 
 
