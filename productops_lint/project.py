@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import __version__
@@ -52,9 +51,6 @@ class Project(ResumeMixin):
         self.paths = sorted({p for p in provider.paths() if p.endswith(".py")})
         self.files_total = len(self.paths)
         self.files_parsed = 0
-        self.module_paths: dict[str, str] = {}
-        for path in self.paths:
-            self.module_paths.setdefault(module_name(path, config.src), path)
         self._texts: dict[str, str | None] = {}
         self._summaries: dict[str, ModuleSummary] = {}
         self._problems: dict[str, tuple[str, int, int, str]] = {}
@@ -73,7 +69,8 @@ class Project(ResumeMixin):
         self._inherited: frozenset[str] = frozenset()
         # Summary-cache key of each file summarized or restored (a saved state refers to them).
         self._keys: dict[str, str] = {}
-        self.index = Index(self._load_module, lambda name: name in self.module_paths)
+        self._module_paths: dict[str, str] | None = None
+        self.index = Index(self._load_module, self._has_module)
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
             **preset_trackers(presets),
@@ -81,6 +78,19 @@ class Project(ResumeMixin):
             **declared_trackers(plan.wrappers),
         }
         self.trackers: dict[str, Tracker] = dict(self.base)
+
+    @property
+    def module_paths(self) -> dict[str, str]:
+        """Module name -> file; built on first use (a run that resolves nothing never needs it)."""
+        if self._module_paths is None:
+            self._module_paths = {}
+            for path in self.paths:
+                self._module_paths.setdefault(module_name(path, self.config.src), path)
+        return self._module_paths
+
+    def _has_module(self, name: str) -> bool:
+        # Asked thousands of times per run: skip the property once the table exists.
+        return name in (self._module_paths if self._module_paths is not None else self.module_paths)
 
     # -- reading ---------------------------------------------------------------------------
     def _bytes(self, path: str) -> bytes | None:
@@ -135,6 +145,8 @@ class Project(ResumeMixin):
         items = [(p, m, t) for p, m, t, _ in todo]
         if self.jobs > 1 and len(items) >= _PARALLEL_MIN_FILES:
             workers = min(self.jobs, os.cpu_count() or 1, len(items))
+            from concurrent.futures import ProcessPoolExecutor  # only when many files need parsing
+
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 chunk = max(1, len(items) // (workers * 8))
                 results = list(pool.map(_summarize_job, items, chunksize=chunk))

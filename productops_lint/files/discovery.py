@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..config import Config, parse_config
 from ..types import Location, Problem, UserError
@@ -123,12 +123,14 @@ class FileProvider:
     """Python files of the project under ``root``, honouring .gitignore and configured excludes."""
 
     def __init__(self, root: Path, config: Config, manifest_dir: Path | None = None) -> None:
-        import pathspec
-
         self.root = root
         self.config = config
-        self._exclude = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
-        self._user_exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+        # The defaults are plain names (see _excluded); pathspec is imported only for patterns.
+        self._user_exclude = None
+        if config.exclude:
+            import pathspec
+
+            self._user_exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude)
         self._paths: list[str] | None = None
         self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
         self._digests: dict[str, str | None] = {}
@@ -190,15 +192,15 @@ class FileProvider:
         return [n for n in names if (self.root / n).is_file()]
 
     def _walk(self) -> list[str]:
-        import pathspec
-
         found: list[str] = []
-        ignores: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        ignores: list[tuple[str, Any]] = []
         for folder, dirs, files in os.walk(self.root, followlinks=False):
             rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
             rel = "" if rel == "." else rel + "/"
             ignore_file = Path(folder) / ".gitignore"
             if self.config.respect_gitignore and ignore_file.is_file():
+                import pathspec
+
                 try:
                     lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
                     ignores.append((rel, pathspec.GitIgnoreSpec.from_lines(lines)))

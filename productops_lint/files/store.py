@@ -18,18 +18,21 @@ class _Manifest:
     """
 
     _RACY_NS = 2_000_000_000
+    _SAVE_AFTER = 16
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._entries: dict[str, tuple[int, int, int, int, str]] = {}
         # (content digest, word-set key) -> the pre-filter words found in that content.
         self._words: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._dirty = False
+        self._dirty = 0  # entries added or replaced since loading
+        self._loaded = False
         try:
             with open(path, "rb") as handle:
                 loaded = pickle.load(handle)
             if isinstance(loaded, dict) and loaded.get("format") == 2:
                 self._entries, self._words = loaded["entries"], loaded["words"]
+                self._loaded = True
         except Exception:  # missing or corrupt: start afresh
             self._entries, self._words = {}, {}
 
@@ -46,7 +49,7 @@ class _Manifest:
                 return None
         found = words.find(data)
         self._words[(value, words.key)] = tuple(sorted(found))
-        self._dirty = True
+        self._dirty += 1
         return found
 
     def digest(self, full: str, key: str) -> tuple[str | None, bytes | None]:
@@ -66,11 +69,13 @@ class _Manifest:
             return None, None
         value = digest(data)
         self._entries[key] = (*stamp, time_ns(), value)
-        self._dirty = True
+        self._dirty += 1
         return value, data
 
     def save(self) -> None:
-        if not self._dirty:
+        # A few new entries are not worth rewriting every file's: the next run hashes those few
+        # files again, which costs less than pickling the whole manifest.
+        if self._dirty <= (self._SAVE_AFTER if self._loaded else 0):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +83,7 @@ class _Manifest:
             words = {k: v for k, v in self._words.items() if k[0] in live}
             data = {"format": 2, "entries": self._entries, "words": words}
             write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-            self._dirty = False
+            self._dirty = 0
         except OSError:
             pass
 

@@ -205,3 +205,86 @@ def test_a_one_file_run_on_a_file_that_tracks_nothing_does_not_import_libcst(tmp
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "False"]
+
+
+# -- random edits on a generated application ------------------------------------------------------
+
+def _generated(tmp_path: Path) -> tuple[dict[str, bytes], str]:
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("gen_corpus_resume", root / "bench" / "gen_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_corpus_resume"] = module
+    spec.loader.exec_module(module)
+    out = tmp_path / "tree"
+    module.main([str(out), "--files", "80", "--density", "0.3", "--seed", "5"])
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.py")}
+    return files, (out / "rules" / "plan.yaml").read_text()
+
+
+def _random_edit(rng, files: dict[str, bytes]) -> dict[str, bytes | None]:
+    """One edit of the kinds commits make, chosen at random; returns the changed files."""
+    import re
+
+    paths = sorted(p for p in files if p.startswith("app/") and not p.endswith("__init__.py"))
+    tracking = [p for p in paths if b"track" in files[p] or b"capture" in files[p]]
+    path = rng.choice(paths)
+    kind = rng.randrange(8)
+    text = files[path]
+    if kind == 0:  # a comment
+        return {path: text + b"# edited\n"}
+    if kind == 1 and tracking:  # an event name changes, in or off the plan
+        path = rng.choice(tracking)
+        name = rng.choice([b"Order Completed", b"Order Complet", b"Cart Viewed", b"Brand New Thing"])
+        return {path: re.sub(rb'"[A-Z][a-z]+ [A-Z][a-z]+"', b'"' + name + b'"', files[path], count=1)}
+    if kind == 2:  # a file starts tracking through the wrapper
+        return {path: b"from app.tracking.client import track_event\n" + text
+                + b"\n\ndef newly(u):\n    track_event(u, 'Order Complet')\n"}
+    if kind == 3 and tracking:  # a file stops tracking
+        path = rng.choice(tracking)
+        return {path: files[path].replace(b"track_event(", b"print(").replace(b".track(", b".tell(")}
+    if kind == 4:  # the wrapper stops forwarding the event, or starts again
+        client = files["app/tracking/client.py"]
+        if b"analytics.track(" in client:
+            return {"app/tracking/client.py": client.replace(b"analytics.track(", b"print(")}
+        return {"app/tracking/client.py": client.replace(b"print(", b"analytics.track(")}
+    if kind == 5:  # a constant changes
+        events = files["app/tracking/events.py"]
+        return {"app/tracking/events.py": events.replace(b'"Order Completed"', b'"Order Complete"', 1)
+                if b'"Order Completed"' in events else events.replace(b'"Order Complete"', b'"Order Completed"', 1)}
+    if kind == 6:  # a syntax error
+        return {path: text + b"\ndef broken(:\n"}
+    # a new module, or one removed
+    if rng.random() < 0.5 and len(paths) > 10:
+        return {path: None}
+    return {f"app/new_{rng.randrange(10**6)}.py": b"from app.tracking.client import track_event\n\ntrack_event('u', 'Cart Viewed')\n"}
+
+
+def test_random_edits_on_a_generated_app_resume_to_the_fresh_answer(tmp_path):
+    import random
+
+    rng = random.Random(20261122)
+    files, plan_text = _generated(tmp_path)
+    plan = load_plan([("plan.yaml", plan_text)])
+    memory = _Memory()  # summaries are keyed by content, so fresh and resumed runs may share them
+    kept: list[ProjectState] = []
+    analyze(DictProvider(files), Config(), plan, cache=memory, keep_state=kept.append)
+    state = kept[-1]
+    resumed_runs = 0
+    for step in range(30):
+        edit = _random_edit(rng, files)
+        for path, text in edit.items():
+            if text is None:
+                files.pop(path)
+            else:
+                files[path] = text
+        wanted = None if step % 2 else sorted(p for p in edit if p in files) or None
+        fresh = analyze(DictProvider(files), Config(), plan, wanted, cache=memory)
+        kept.clear()
+        resumed = analyze(DictProvider(files), Config(), plan, wanted, cache=memory, state=state, keep_state=kept.append)
+        assert _answer(resumed) == _answer(fresh), (step, sorted(edit))
+        resumed_runs += state.changed({p: DictProvider(files).digest(p) for p in files}) is not None
+        if kept and kept[-1].replaces(state):
+            state = kept[-1]
+    assert resumed_runs >= 15  # most steps really resumed (files added or removed start afresh)
