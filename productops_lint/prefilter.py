@@ -12,7 +12,6 @@ have resolved to a tracker, so skipping it changes no finding. New exports found
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Iterable
 
@@ -32,12 +31,11 @@ class Words:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = tuple(sorted({n for n in names if n}))
+        self.name_set = frozenset(self.names)
         self._needles = tuple(n.encode() for n in self.names)
         self._pattern = (
             re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in self._needles) + rb")\b") if self.names else None
         )
-        # Names the word set in caches (the manifest remembers each file's answer per key).
-        self.key = hashlib.sha256("\0".join(self.names).encode()).hexdigest()[:20]
 
     def __bool__(self) -> bool:
         return bool(self.names)

@@ -10,6 +10,9 @@ from pathlib import Path
 from time import time_ns
 from typing import Any
 
+_NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
 class _Manifest:
     """path -> (mtime_ns, size, inode, digest), so an unchanged tree is recognised by stat alone.
 
@@ -23,14 +26,17 @@ class _Manifest:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._entries: dict[str, tuple[int, int, int, int, str]] = {}
-        # (content digest, word-set key) -> the pre-filter words found in that content.
-        self._words: dict[tuple[str, str], tuple[str, ...]] = {}
+        # content digest -> (words searched for in that content, the ones found). Any later search
+        # for words already searched is answered without reading the file.
+        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        # One object per distinct searched set, so the pickle stores each set once.
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
         self._dirty = 0  # entries added or replaced since loading
         self._loaded = False
         try:
             with open(path, "rb") as handle:
                 loaded = pickle.load(handle)
-            if isinstance(loaded, dict) and loaded.get("format") == 2:
+            if isinstance(loaded, dict) and loaded.get("format") == 3:
                 self._entries, self._words = loaded["entries"], loaded["words"]
                 self._loaded = True
         except Exception:  # missing or corrupt: start afresh
@@ -38,19 +44,21 @@ class _Manifest:
 
     def find_words(self, full: str, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
         """Which of ``words`` the file (whose content digest is ``value``) contains."""
-        cached = self._words.get((value, words.key))
-        if cached is not None:
-            return set(cached)
+        searched, found = self._words.get(value, _NOTHING)
+        if searched.issuperset(words.names):
+            return set(found & words.name_set)
         if data is None:
             try:
                 with open(full, "rb") as handle:
                     data = handle.read()
             except OSError:
                 return None
-        found = words.find(data)
-        self._words[(value, words.key)] = tuple(sorted(found))
+        missing = words.name_set - searched
+        new = words.find(data) if len(missing) == len(words.names) else type(words)(missing).find(data)
+        wider = searched | missing
+        self._words[value] = (self._shared.setdefault(wider, wider), frozenset(found | new))
         self._dirty += 1
-        return found
+        return set((found | new) & words.name_set)
 
     def digest(self, full: str, key: str) -> tuple[str | None, bytes | None]:
         """(digest, bytes if they had to be read) for the file at ``full``."""
@@ -80,8 +88,8 @@ class _Manifest:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             live = {entry[4] for entry in self._entries.values()}
-            words = {k: v for k, v in self._words.items() if k[0] in live}
-            data = {"format": 2, "entries": self._entries, "words": words}
+            words = {k: v for k, v in self._words.items() if k in live}
+            data = {"format": 3, "entries": self._entries, "words": words}
             write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
             self._dirty = 0
         except OSError:
