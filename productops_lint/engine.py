@@ -91,8 +91,8 @@ def analyze(
     cache: SummaryCache | None = None,
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    state: "ProjectState | None" = None,
-    keep_state: "Callable[[ProjectState], None] | None" = None,
+    state: ProjectState | None = None,
+    keep_state: Callable[[ProjectState], None] | None = None,
 ) -> Result:
     """Find tracking calls in ``targets`` (default: every file) and check them against ``plan``.
 

@@ -94,7 +94,7 @@ class ResumeMixin:
 
     provider: Any
     config: Any
-    cache: "SummaryCache | None"
+    cache: SummaryCache | None
     paths: list[str]
     trackers: dict[str, Tracker]
     gate_state: Gate | None
@@ -120,7 +120,7 @@ class ResumeMixin:
             self._digest_map = {path: digest(path) for path in self.paths}
         return self._digest_map
 
-    def resume(self, state: ProjectState, targets: "set[str] | None" = None) -> bool:
+    def resume(self, state: ProjectState, targets: set[str] | None = None) -> bool:
         """Start from ``state``'s fixpoint, re-reading only changed files; False when it cannot apply."""
         digests = self._digests()
         changed = state.changed(digests) if digests is not None and self.cache is not None else None

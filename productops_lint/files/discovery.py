@@ -126,7 +126,7 @@ class FileProvider:
         self.root = root
         self.config = config
         # The defaults are plain names (see _excluded); pathspec is imported only for patterns.
-        self._user_exclude = None
+        self._user_exclude: Any = None
         if config.exclude:
             import pathspec
 

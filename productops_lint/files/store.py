@@ -39,6 +39,8 @@ class _Manifest:
             if isinstance(loaded, dict) and loaded.get("format") == 3:
                 self._entries, self._words = loaded["entries"], loaded["words"]
                 self._loaded = True
+                for searched, _ in self._words.values():
+                    self._shared.setdefault(searched, searched)
         except Exception:  # missing or corrupt: start afresh
             self._entries, self._words = {}, {}
 
