@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-import re
 
 import libcst as cst
 from .shapes import is_attribute, is_name
@@ -13,15 +12,16 @@ from libcst.metadata import (
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
-    PositionProvider,
     ScopeProvider,
 )
 
 from ..syntax import syntax_error_position
 from .imports import ImportsMixin
 from ..types import Span
-from .exprs import ExprConverter, LocalTables
+from .exprs import ExprConverter
+from .tables import AssignmentTablesProvider, LocalTables
 from .modules import absolutize, module_name, span_of
+from .positions import Positions
 from .values import (
     CallSite,
     ClassInfo,
@@ -37,7 +37,6 @@ from .values import (
     Value,
 )
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
 _STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
 
@@ -68,14 +67,12 @@ class _Collector(ImportsMixin, cst.CSTVisitor):
     def __init__(self, wrapper: MetadataWrapper, path: str, module: str, is_package: bool) -> None:
         super().__init__()
         self.path, self.module, self.is_package = path, module, is_package
-        self.scopes = wrapper.resolve(ScopeProvider)
-        self.positions = wrapper.resolve(PositionProvider)
+        # One call, so libcst batches the tables with the traversal ScopeProvider's inputs need.
+        self.scopes = wrapper.resolve_many([ScopeProvider, AssignmentTablesProvider])[ScopeProvider]
         self.source_module = wrapper.module
         self.text = wrapper.module.code
-        # Offsets of line starts, splitting lines exactly as libcst numbers them.
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
-        self.tables = LocalTables()
-        wrapper.module.visit(self.tables)
+        self.positions = Positions(wrapper.module, self.text)
+        self.tables = LocalTables.of(wrapper)
         self.ctx = _Context()
         self.conv = ExprConverter(self)
         self.symbols: dict[str, list[Value]] = {}
@@ -96,10 +93,7 @@ class _Collector(ImportsMixin, cst.CSTVisitor):
 
     def code(self, node: cst.CSTNode) -> str:
         # A slice of the original text: regenerating code for every argument costs a codegen pass.
-        rng = self.positions[node]
-        start = self._line_starts[rng.start.line - 1] + rng.start.column
-        end = self._line_starts[rng.end.line - 1] + rng.end.column
-        return self.text[start:end]
+        return self.positions.text_of(node)
 
     def _qual(self, name: str) -> str:
         outer = self.ctx.stack[-1][1] if self.ctx.stack else self.module
