@@ -12,7 +12,6 @@ from libcst.metadata import (
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
-    ScopeProvider,
 )
 
 from ..syntax import syntax_error_position
@@ -22,6 +21,7 @@ from .exprs import ExprConverter
 from .tables import AssignmentTablesProvider, LocalTables
 from .modules import absolutize, module_name, span_of
 from .positions import Positions
+from .scopes import OneWalkScopeProvider
 from .values import (
     CallSite,
     ClassInfo,
@@ -67,8 +67,8 @@ class _Collector(ImportsMixin, cst.CSTVisitor):
     def __init__(self, wrapper: MetadataWrapper, path: str, module: str, is_package: bool) -> None:
         super().__init__()
         self.path, self.module, self.is_package = path, module, is_package
-        # One call, so libcst batches the tables with the traversal ScopeProvider's inputs need.
-        self.scopes = wrapper.resolve_many([ScopeProvider, AssignmentTablesProvider])[ScopeProvider]
+        # One call, so libcst batches the tables with the traversal the scopes' inputs need.
+        self.scopes = wrapper.resolve_many([OneWalkScopeProvider, AssignmentTablesProvider])[OneWalkScopeProvider]
         self.source_module = wrapper.module
         self.text = wrapper.module.code
         self.positions = Positions(wrapper.module, self.text)
