@@ -47,6 +47,8 @@ class _Syntactic:
 
 @dataclass
 class _OffsetState(CodegenState):
+    """PositionProvidingCodegenState's bookkeeping with offsets in place of lines and columns."""
+
     spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     offset: int = 0
     popped: str = ""
