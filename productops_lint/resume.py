@@ -190,8 +190,10 @@ class ResumeMixin:
 
     def snapshot(self) -> ProjectState | None:
         """This run's fixpoint for the next run (None without file digests or a summary cache)."""
-        digests = self._digests() if self.gate_state is not None and self.cache is not None else None
-        if digests is None or self.gate_state is None or any(d is None for d in digests.values()):
+        if self.gate_state is None or self.cache is None:
+            return None
+        digests = self._digests()
+        if digests is None or any(d is None for d in digests.values()):
             return None
         names = self.gate_state.names
         # A run that restored no summary has nothing newer to say about the selected files.

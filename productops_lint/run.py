@@ -120,6 +120,7 @@ def lint(
     state = cache.get(state_key) if cache is not None and state_key is not None else None
 
     def keep_state(new: ProjectState) -> None:
+        # Only passed on when both exist; the check keeps the type checker informed.
         if cache is not None and state_key is not None and new.replaces(state):
             cache.put(state_key, new)
     result = analyze(
