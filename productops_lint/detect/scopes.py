@@ -1,27 +1,68 @@
-"""ScopeProvider's scopes without its second walk over the module.
+"""Each node's scope, as libcst's ScopeProvider gives it, computed by libcst's own visitors in two read-only walks.
 
-libcst's ``ScopeProvider`` is a batchable provider whose ``visit_Module`` runs a ``ScopeVisitor``
-over the whole module; the batched traversal it is part of then walks every node once more and
-finds nothing to do (about a tenth of the cost of summarizing a module). Resolved as a plain
-provider with the same dependency and the same visitor, the scopes are identical and that walk
-is gone. A test checks the scopes node by node against ``ScopeProvider``.
+``ScopeProvider`` and ``ExpressionContextProvider`` are batchable providers whose ``visit_Module``
+runs a whole-module visitor; the batched traversal each belongs to then walks every node again and
+finds nothing to do. ``MetadataWrapper`` also runs one batched traversal per round of dependency
+resolution even when no batchable provider is left in that round. And every walk rebuilds every
+node (see ``walk.py``). Here the same two visitors run once each, read-only, and store their
+answers in plain dicts. A test checks every node's scope against ``ScopeProvider`` (layout nodes,
+whitespace and punctuation, get none: see ``_ScopeVisitor``).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import libcst as cst
-from libcst.metadata import BaseMetadataProvider, ExpressionContextProvider, Scope
+from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope
+from libcst.metadata.expression_context_provider import ExpressionContextVisitor
 from libcst.metadata.scope_provider import ScopeVisitor
 
+from .walk import ReadOnlyTraversal
 
-class OneWalkScopeProvider(BaseMetadataProvider[Optional[Scope]]):
-    """Exactly ``ScopeProvider.visit_Module``, run once by the resolver instead of inside a batch."""
 
-    METADATA_DEPENDENCIES = (ExpressionContextProvider,)
+class _ContextVisitor(ReadOnlyTraversal, ExpressionContextVisitor):
+    """libcst's expression-context visitor, walked read-only."""
 
-    def _gen_impl(self, module: cst.Module) -> None:
-        visitor = ScopeVisitor(self)  # type: ignore[arg-type]  # it only sets and reads metadata
-        module.visit(visitor)
-        visitor.infer_accesses()
+
+class _ScopeVisitor(ReadOnlyTraversal, ScopeVisitor):
+    """libcst's scope visitor, walked read-only, not over whitespace, comments and punctuation.
+
+    Its ``on_leave`` records the scope of every node it leaves; for those layout nodes that is
+    all it does (they assign and read nothing), and nothing asks for their scope. Skipping them
+    halves the nodes this walk visits.
+    """
+
+    walk_layout = False
+
+
+class _Answers:
+    """The two provider calls libcst's visitors make: store an answer, read an expression context."""
+
+    def __init__(self, contexts: Optional[dict[cst.CSTNode, ExpressionContext]] = None) -> None:
+        self.values: dict[cst.CSTNode, Any] = {}
+        self._contexts = contexts or {}
+
+    def set_metadata(self, node: cst.CSTNode, value: Any) -> None:
+        self.values[node] = value
+
+    def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = None) -> Any:
+        if key is not ExpressionContextProvider:  # the only metadata ScopeVisitor reads
+            raise KeyError(getattr(key, "__name__", key))
+        return self._contexts.get(node, default)
+
+
+def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionContext]:
+    """What ``ExpressionContextProvider`` gives each node."""
+    answers = _Answers()
+    module.visit(_ContextVisitor(answers, ExpressionContext.LOAD))  # type: ignore[arg-type]
+    return answers.values
+
+
+def scopes(module: cst.Module) -> dict[cst.CSTNode, Optional[Scope]]:
+    """What ``ScopeProvider`` gives each node but whitespace, comments and punctuation."""
+    answers = _Answers(expression_contexts(module))
+    visitor = _ScopeVisitor(answers)  # type: ignore[arg-type]
+    module.visit(visitor)
+    visitor.infer_accesses()
+    return answers.values

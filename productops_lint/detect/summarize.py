@@ -11,17 +11,17 @@ from libcst.metadata import (
     ClassScope,
     GlobalScope,
     ImportAssignment,
-    MetadataWrapper,
 )
 
 from ..syntax import syntax_error_position
 from .imports import ImportsMixin
 from ..types import Span
 from .exprs import ExprConverter
-from .tables import AssignmentTablesProvider, LocalTables
+from .tables import LocalTables
 from .modules import absolutize, module_name, span_of
 from .positions import Positions
-from .scopes import OneWalkScopeProvider
+from .scopes import scopes
+from .walk import ReadOnlyTraversal
 from .values import (
     CallSite,
     ClassInfo,
@@ -61,18 +61,17 @@ class _Context:
         return None
 
 
-class _Collector(ImportsMixin, cst.CSTVisitor):
-    """Walks the module once, filling the summary tables."""
+class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
+    """Walks the module once, read-only, filling the summary tables."""
 
-    def __init__(self, wrapper: MetadataWrapper, path: str, module: str, is_package: bool) -> None:
+    def __init__(self, tree: cst.Module, source: str, path: str, module: str, is_package: bool) -> None:
         super().__init__()
         self.path, self.module, self.is_package = path, module, is_package
-        # One call, so libcst batches the tables with the traversal the scopes' inputs need.
-        self.scopes = wrapper.resolve_many([OneWalkScopeProvider, AssignmentTablesProvider])[OneWalkScopeProvider]
-        self.source_module = wrapper.module
-        self.text = wrapper.module.code
-        self.positions = Positions(wrapper.module, self.text)
-        self.tables = LocalTables.of(wrapper)
+        self.scopes = scopes(tree)
+        self.source_module = tree
+        self.text = source  # what tree.code would regenerate: libcst round-trips byte for byte
+        self.positions = Positions(tree, self.text)
+        self.tables = LocalTables.of(tree)
         self.ctx = _Context()
         self.conv = ExprConverter(self)
         self.symbols: dict[str, list[Value]] = {}
@@ -292,10 +291,9 @@ def summarize(path: str, module: str, source: str) -> ModuleSummary:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=error)
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to parse"))
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    collector = _Collector(wrapper, path, module, is_package)
+    collector = _Collector(tree, source, path, module, is_package)
     try:
-        wrapper.module.visit(collector)
+        tree.visit(collector)
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to analyze"))
     return collector.summary()

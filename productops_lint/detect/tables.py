@@ -5,24 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, MetadataWrapper
 
 from .shapes import is_name_method_call, is_single_index_of_name
+from .walk import ReadOnlyTraversal
 
 # (the dict's name, key expression or None for `update(k=...)`, added value, the key's node)
 DictAddition = tuple[cst.Name, "cst.BaseExpression | None", cst.BaseExpression, cst.CSTNode]
 
 
-class AssignmentTablesProvider(BatchableMetadataProvider[object]):
-    """Records, per assignment target ``Name``, the expression assigned to it, and on the module
-    every key added to a dict after it was built (``props["k"] = v``, ``props.update(k=v)``).
-
-    A batchable provider, so it rides along the traversal libcst already makes for the
-    expression contexts that ``ScopeProvider`` needs, instead of walking the module again.
+class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
+    """Records, per assignment target ``Name``, the expression assigned to it, and every key added
+    to a dict after it was built (``props["k"] = v``, ``props.update(k=v)``), in one read-only walk.
     """
 
     def __init__(self) -> None:
         super().__init__()
+        self.assigned: dict[int, cst.BaseExpression] = {}
         self._additions: list[DictAddition] = []
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -35,7 +33,7 @@ class AssignmentTablesProvider(BatchableMetadataProvider[object]):
 
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
-            self.set_metadata(target, value)
+            self.assigned[id(target)] = value
         elif is_single_index_of_name(target):
             sub = target  # props["key"] = value
             key = sub.slice[0].slice.value  # type: ignore[union-attr, attr-defined]
@@ -52,9 +50,6 @@ class AssignmentTablesProvider(BatchableMetadataProvider[object]):
                         if isinstance(el, cst.DictElement):
                             self._additions.append((name, el.key, el.value, el.key))
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        self.set_metadata(original_node, tuple(self._additions))
-
 
 @dataclass
 class LocalTables:
@@ -64,8 +59,7 @@ class LocalTables:
     dict_additions: tuple[DictAddition, ...] = ()
 
     @classmethod
-    def of(cls, wrapper: MetadataWrapper) -> "LocalTables":
-        found = wrapper.resolve(AssignmentTablesProvider)
-        additions = found.get(wrapper.module, ())
-        assigned = {id(n): v for n, v in found.items() if isinstance(n, cst.Name)}
-        return cls(assigned, additions)  # type: ignore[arg-type]
+    def of(cls, module: cst.Module) -> "LocalTables":
+        visitor = _TablesVisitor()
+        module.visit(visitor)
+        return cls(visitor.assigned, tuple(visitor._additions))

@@ -1,0 +1,190 @@
+"""A read-only traversal for libcst visitors: the same hooks on the same nodes in the same order, nothing rebuilt.
+
+``CSTNode.visit`` rebuilds every node it walks, even for a ``CSTVisitor`` that changes nothing:
+each node's ``_visit_and_replace_children`` constructs and validates a fresh copy. On the
+benchmark's tracking modules an empty visit costs more than parsing them. The summary pass walks
+each module four times (expression contexts, assignment tables, scopes, the summary itself), so
+those copies were most of its cost.
+
+``ReadOnlyTraversal`` goes before ``CSTVisitor`` (or a visitor class built on it) in a class's
+bases. Its ``on_visit`` calls the visitor's own ``visit_<Node>``, then walks the children itself
+and returns ``False``, so ``CSTNode.visit`` rebuilds nothing. A visitor that walks a child by
+hand (``node.body.visit(self)``, as libcst's scope and expression-context visitors do) comes back
+through ``on_visit``, so its whole walk stays read-only.
+
+What each node's children are, and their order, come from libcst itself: the field names its
+``_visit_and_replace_children`` passes to ``visit_required``/``visit_sequence``/..., read off the
+method's code object in the order they are written. Fields whose type admits only whitespace,
+comments and punctuation are not walked for a visitor with no hook for those nodes. A test checks
+the order against ``CSTNode.visit`` node by node, and that every field able to hold a node is
+known.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any, Callable, Optional
+
+import libcst as cst
+
+# Nodes that are only layout: whitespace, comments, and punctuation that holds only whitespace.
+_TRIVIA: tuple[type, ...] = (
+    cst.BaseParenthesizableWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Comment,
+    cst.Newline,
+    cst.Comma,
+    cst.Dot,
+    cst.Colon,
+    cst.Semicolon,
+    cst.AssignEqual,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+    cst.BaseAugOp,
+    cst.Asynchronous,
+)
+
+Hook = Optional[Callable[[Any, cst.CSTNode], Any]]
+# (field name, visit_<Node>_<field>, leave_<Node>_<field>)
+Field = tuple[str, Hook, Hook]
+# (visit_<Node>, leave_<Node>, the fields to walk)
+Entry = tuple[Hook, Hook, tuple[Field, ...]]
+# The entry of a field value that is not a node (None, a string, MaybeSentinel.DEFAULT).
+_NOT_A_NODE: Entry = (None, None, ())
+
+
+def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields ``cls._visit_and_replace_children`` visits, in its order.
+
+    Each ``visit_*(self, "field", ...)`` call names its field with a string constant, and the
+    compiler records constants in the order it meets them, which is the order they are written.
+    """
+    names = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+    code = cls._visit_and_replace_children.__code__
+    order: list[str] = []
+    for const in code.co_consts:
+        if isinstance(const, str) and const in names and const not in order:
+            order.append(const)
+    return tuple(order)
+
+
+def _classes_in(annotation: object) -> list[object]:
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return [annotation]
+    if origin is typing.Literal:
+        return []
+    return [c for arg in typing.get_args(annotation) for c in _classes_in(arg)]
+
+
+def _only_layout(annotation: object) -> bool:
+    """Whether a field of this type can hold nothing but whitespace, comments and punctuation."""
+    for c in _classes_in(annotation):
+        if c in (type(None), str, cst.MaybeSentinel):
+            continue
+        if not (isinstance(c, type) and issubclass(c, _TRIVIA)):
+            return False
+    return True
+
+
+def _layout_names() -> frozenset[str]:
+    found: set[str] = set()
+    todo: list[type] = [cst.CSTNode]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if issubclass(sub, _TRIVIA):
+                found.add(sub.__name__)
+    return frozenset(found)
+
+
+def _hook(cls: type, name: str) -> Hook:
+    """A visitor's hook, or None where it only has the no-op stub every ``CSTVisitor`` inherits."""
+    found = getattr(cls, name, None)
+    return None if found is getattr(cst.CSTVisitor, name, None) else found
+
+
+class ReadOnlyTraversal:
+    """Mixin for a ``CSTVisitor``: the visit libcst makes, without rebuilding a node (see module doc)."""
+
+    #: Whether whitespace, comments and punctuation are walked. ``None``: when a hook names one of
+    #: them, or ``on_leave`` is overridden (it may act on every node). A subclass may decide.
+    walk_layout: typing.ClassVar[Optional[bool]] = None
+    _entries: dict[type, Entry]
+    _sees_layout: bool
+    _on_leave: Hook
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Children are dispatched straight to visit_/leave_ hooks, so nothing may stand between.
+        if cls.on_visit is not ReadOnlyTraversal.on_visit:
+            raise TypeError(f"{cls.__name__} overrides on_visit, which ReadOnlyTraversal must own")
+        for method in ("on_visit_attribute", "on_leave_attribute"):
+            if getattr(cls, method) is not getattr(cst.CSTVisitor, method):
+                raise TypeError(f"{cls.__name__} overrides {method}, which ReadOnlyTraversal bypasses")
+        # A visitor whose on_leave acts on every node (ScopeVisitor records each node's scope) is
+        # called for every node; otherwise the leave_<Node> hook is called straight away.
+        cls._on_leave = None if cls.on_leave is cst.CSTVisitor.on_leave else cls.on_leave
+        layout = _layout_names()
+        cls._entries = {}
+        named = any(
+            name.split("_", 1)[1].split("_", 1)[0] in layout
+            for name in dir(cls)
+            if name.startswith(("visit_", "leave_")) and _hook(cls, name) is not None
+        )
+        cls._sees_layout = named or (cls._on_leave is not None if cls.walk_layout is None else cls.walk_layout)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if cst.CSTVisitor.on_visit(self, node):  # type: ignore[arg-type]
+            self._walk(node)
+        return False  # CSTNode.visit then calls on_leave and keeps the node as it is
+
+    def _walk(self, node: cst.CSTNode) -> None:
+        # Hot path: entries are looked up by exact type (an isinstance check against the CSTNode
+        # ABC costs more than the rest of a step), and non-node field values map to _NOT_A_NODE.
+        entries = self._entries
+        for name, visit_attr, leave_attr in (entries.get(type(node)) or self._entry(type(node)))[2]:
+            if visit_attr is not None:
+                visit_attr(self, node)
+            value = getattr(node, name)
+            kind = type(value)
+            for child in value if kind is tuple or kind is list else (value,):
+                entry = entries.get(type(child)) or self._entry(type(child))
+                if entry is _NOT_A_NODE:
+                    continue
+                visit, leave, _ = entry
+                if visit is None or visit(self, child) is not False:
+                    self._walk(child)
+                if leave is not None:
+                    leave(self, child)
+            if leave_attr is not None:
+                leave_attr(self, node)
+
+    @classmethod
+    def _entry(cls, node_cls: type) -> Entry:
+        if not issubclass(node_cls, cst.CSTNode):
+            cls._entries[node_cls] = _NOT_A_NODE
+            return _NOT_A_NODE
+        name = node_cls.__name__
+        hints = typing.get_type_hints(node_cls) if not cls._sees_layout else {}
+        fields: list[Field] = []
+        for field in child_fields(node_cls):
+            visit_attr = _hook(cls, f"visit_{name}_{field}")
+            leave_attr = _hook(cls, f"leave_{name}_{field}")
+            if visit_attr is None and leave_attr is None and field in hints and _only_layout(hints[field]):
+                continue
+            fields.append((field, visit_attr, leave_attr))
+        leave = cls._on_leave or _hook(cls, f"leave_{name}")
+        entry: Entry = (_hook(cls, f"visit_{name}"), leave, tuple(fields))
+        cls._entries[node_cls] = entry
+        return entry
