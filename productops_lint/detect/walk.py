@@ -97,15 +97,18 @@ def _only_layout(annotation: object) -> bool:
     return True
 
 
-def _layout_names() -> frozenset[str]:
-    found: set[str] = set()
-    todo: list[type] = [cst.CSTNode]
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            todo.append(sub)
-            if issubclass(sub, _TRIVIA):
-                found.add(sub.__name__)
-    return frozenset(found)
+def _names_layout(cls: type) -> bool:
+    """Whether the visitor has a hook of its own (not an inherited no-op stub) for a layout node."""
+    for klass in cls.__mro__:
+        if klass in cst.CSTVisitor.__mro__:
+            continue  # CSTVisitor and the typed stubs it inherits: thousands of names, no hooks
+        for name in vars(klass):
+            if not name.startswith(("visit_", "leave_")) or _hook(cls, name) is None:
+                continue
+            node_cls = getattr(cst, name.split("_", 2)[1], None)
+            if isinstance(node_cls, type) and issubclass(node_cls, _TRIVIA):
+                return True
+    return False
 
 
 def _hook(cls: type, name: str) -> Hook:
@@ -135,13 +138,8 @@ class ReadOnlyTraversal:
         # A visitor whose on_leave acts on every node (ScopeVisitor records each node's scope) is
         # called for every node; otherwise the leave_<Node> hook is called straight away.
         cls._on_leave = None if cls.on_leave is cst.CSTVisitor.on_leave else cls.on_leave
-        layout = _layout_names()
         cls._entries = {}
-        named = any(
-            name.split("_", 1)[1].split("_", 1)[0] in layout
-            for name in dir(cls)
-            if name.startswith(("visit_", "leave_")) and _hook(cls, name) is not None
-        )
+        named = _names_layout(cls)
         cls._sees_layout = named or (cls._on_leave is not None if cls.walk_layout is None else cls.walk_layout)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
