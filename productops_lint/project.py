@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import __version__
@@ -14,6 +13,7 @@ from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.modules import module_name
 from .detect.values import CallVal, ModuleSummary, Ref
+from .parallel import Parser
 from .prefilter import ImportGate, Words
 from .resume import Gate, ResumeMixin
 from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
@@ -22,15 +22,11 @@ from .types import Diagnostic, TrackingCall
 
 # Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
 SUMMARY_FORMAT = 5
-# Below this many files a process pool costs more than it saves.
-_PARALLEL_MIN_FILES = 16
 
-
-def _summarize_job(item: tuple[str, str, str]) -> ModuleSummary:
-    # Imported here: libcst is only needed once some file has to be parsed.
-    from .detect.summarize import summarize
-
-    return summarize(*item)
+def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
+    for item in items:
+        into.append(item)
+        yield item
 
 
 class Project(ResumeMixin):
@@ -58,6 +54,7 @@ class Project(ResumeMixin):
         # Stage-1 bookkeeping: which needle words each file contains, and which words were searched.
         self._words: dict[str, set[str]] = {}
         self._scanned_words: set[str] = set()
+        self._parser = Parser(self.jobs)  # its worker processes live until detection ends
         self._raw_bytes: dict[str, bytes | None] = {}
         # Resuming: the last run's gate, and files with words that its stage 2 rejected.
         self._resumed: Gate | None = None
@@ -124,34 +121,28 @@ class Project(ResumeMixin):
         return digest.hexdigest()
 
     def _summarize_paths(self, paths: Iterable[str]) -> None:
+        """Summarize ``paths`` from the cache or by parsing; ``paths`` may still be searching files."""
         todo: list[tuple[str, str, str, str]] = []
-        for path in paths:
-            if path in self._summaries:
-                continue
-            module = module_name(path, self.config.src)
-            text = self.text(path)
-            if text is None:
-                self._store(ModuleSummary(path, module, {}, {}, {}, (), {}, {}))
-                continue
-            key = self._cache_key(path, module, text)
-            cached = self.cache.get(key) if self.cache else None
-            self._keys[path] = key
-            if isinstance(cached, ModuleSummary) and cached.path == path:
-                self._store(cached)
-            else:
-                todo.append((path, module, text, key))
-        if not todo:
-            return
-        items = [(p, m, t) for p, m, t, _ in todo]
-        if self.jobs > 1 and len(items) >= _PARALLEL_MIN_FILES:
-            workers = min(self.jobs, os.cpu_count() or 1, len(items))
-            from concurrent.futures import ProcessPoolExecutor  # only when many files need parsing
 
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                chunk = max(1, len(items) // (workers * 8))
-                results = list(pool.map(_summarize_job, items, chunksize=chunk))
-        else:
-            results = [_summarize_job(item) for item in items]
+        def to_parse() -> Iterator[tuple[str, str, str]]:
+            for path in paths:
+                if path in self._summaries:
+                    continue
+                module = module_name(path, self.config.src)
+                text = self.text(path)
+                if text is None:
+                    self._store(ModuleSummary(path, module, {}, {}, {}, (), {}, {}))
+                    continue
+                key = self._cache_key(path, module, text)
+                cached = self.cache.get(key) if self.cache else None
+                self._keys[path] = key
+                if isinstance(cached, ModuleSummary) and cached.path == path:
+                    self._store(cached)
+                else:
+                    todo.append((path, module, text, key))
+                    yield path, module, text
+
+        results = self._parser.summarize(to_parse())
         for (path, module, text, key), summary in zip(todo, results):
             self.files_parsed += 1
             if self.cache is not None:
@@ -231,11 +222,18 @@ class Project(ResumeMixin):
 
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""
+        return list(self._passing(paths, names, gate))
+
+    def _passing(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> Iterator[str]:
+        """``_scan``, one file at a time, so the files found first can be parsed while it goes on."""
         fresh = Words(names - self._scanned_words)
-        if fresh:
-            # A provider with a manifest answers unchanged files without reading them.
-            finder = getattr(self.provider, "find_words", None)
-            for path in paths:
+        # A provider with a manifest answers unchanged files without reading them.
+        finder = getattr(self.provider, "find_words", None)
+        # Stage 2 is monotone in the exports: a file the resumed gate rejected stays rejected
+        # under any gate it contains.
+        skip = self._rejected if self._resumed is not None and gate.exports <= self._resumed.exports else set()
+        for path in paths:
+            if fresh:
                 if finder is not None:
                     found = finder(path, fresh)
                 else:
@@ -243,19 +241,13 @@ class Project(ResumeMixin):
                     found = None if data is None else fresh.find(data)
                 if found:
                     self._words.setdefault(path, set()).update(found)
-            self._scanned_words |= set(fresh.names)
-        # Stage 2 is monotone in the exports: a file the resumed gate rejected stays rejected
-        # under any gate it contains.
-        skip = self._rejected if self._resumed is not None and gate.exports <= self._resumed.exports else set()
-        hits = []
-        for path in paths:
             if path in skip or not self._words.get(path, set()) & names:
                 continue
             text = self.text(path)
             module = module_name(path, self.config.src)
             if text is None or gate.admits(text, module, path.endswith("__init__.py")):
-                hits.append(path)
-        return hits
+                yield path
+        self._scanned_words |= set(fresh.names)
 
     def _raw(self, path: str) -> bytes | None:
         # Kept for the pre-filter's rounds (each round looks at the files skipped so far again);
@@ -280,6 +272,12 @@ class Project(ResumeMixin):
             self.trackers = infer_wrappers(self.base, self.index.loaded(), self.index)
 
     def tracking_calls(self, targets: Sequence[str] | None, prefilter: bool = True) -> list[TrackingCall]:
+        try:
+            return self._tracking_calls(targets, prefilter)
+        finally:
+            self._parser.close()
+
+    def _tracking_calls(self, targets: Sequence[str] | None, prefilter: bool) -> list[TrackingCall]:
         if prefilter and self.gate_state is None:
             remaining = [p for p in self.paths if p not in self._matched]
             seen: Gate | None = None
@@ -294,9 +292,10 @@ class Project(ResumeMixin):
                     self.gate_state = state
                     break
                 seen = state
-                hits = self._scan(remaining, names, gate)
+                hits: list[str] = []
+                # Files are parsed as the search finds them; `hits` fills as it goes.
+                self._summarize_paths(_recorded(self._passing(remaining, names, gate), hits))
                 self._matched.update(hits)
-                self._summarize_paths(hits)
                 hit_set = set(hits)
                 remaining = [p for p in remaining if p not in hit_set]
                 self._infer()

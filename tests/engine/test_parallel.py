@@ -1,0 +1,78 @@
+"""Parser: same summaries in the same order with or without workers, workers started on demand and reused."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from productops_lint import parallel
+from productops_lint.detect.summarize import summarize
+from productops_lint.parallel import PARALLEL_MIN_FILES, Parser
+
+
+def _items(n: int) -> list[tuple[str, str, str]]:
+    return [
+        (f"app/m{i}.py", f"app.m{i}", f"import analytics\nEVENT_{i} = 'E{i}'\ndef f{i}(u):\n    analytics.track(u, EVENT_{i})\n")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_summaries_come_back_in_order_and_equal_to_parsing_in_process(jobs):
+    items = _items(PARALLEL_MIN_FILES * 2 + 3)  # not a multiple of the batch size
+    parser = Parser(jobs)
+    try:
+        got = parser.summarize(iter(items))
+    finally:
+        parser.close()
+    assert got == [summarize(*item) for item in items]
+
+
+def test_workers_start_only_when_enough_files_need_parsing():
+    parser = Parser(2)
+    try:
+        parser.summarize(iter(_items(PARALLEL_MIN_FILES - 1)))
+        assert parser._pool is None
+        parser.summarize(iter(_items(PARALLEL_MIN_FILES)))
+        pool = parser._pool
+        assert pool is not None
+        # A later, small round goes to the same workers.
+        assert parser.summarize(iter(_items(2))) == [summarize(*i) for i in _items(2)]
+        assert parser._pool is pool
+    finally:
+        parser.close()
+    assert parser._pool is None
+
+
+def test_one_job_never_starts_workers():
+    parser = Parser(1)
+    parser.summarize(iter(_items(PARALLEL_MIN_FILES * 2)))
+    assert parser._pool is None
+
+
+def test_parsing_starts_while_the_files_are_still_being_found(monkeypatch):
+    """Batches go to the workers before the generator is exhausted."""
+    submitted: list[int] = []
+    original = Parser._submit
+
+    def spy(self, items):  # noqa: ANN001
+        submitted.append(len(items))
+        return original(self, items)
+
+    monkeypatch.setattr(Parser, "_submit", spy)
+    seen_while_searching: list[int] = []
+    items = _items(PARALLEL_MIN_FILES * 3)
+
+    def search() -> Iterator[tuple[str, str, str]]:
+        for i, item in enumerate(items):
+            if i == len(items) - 1:
+                seen_while_searching.append(sum(submitted))
+            yield item
+
+    parser = Parser(2)
+    try:
+        assert parser.summarize(search()) == [summarize(*item) for item in items]
+    finally:
+        parser.close()
+    assert seen_while_searching[0] >= len(items) - 1 - parallel._BATCH
