@@ -14,6 +14,7 @@ from .syntax import syntax_error_position  # noqa: F401 - re-exported: part of t
 from .types import Diagnostic, Severity, Span, TrackingCall
 
 if TYPE_CHECKING:
+    from .parallel import Parser
     from .resume import ProjectState
 
 # Bump when Result's shape or meaning changes, so cached whole-run results are ignored.
@@ -93,22 +94,24 @@ def analyze(
     progress: Callable[[int, int], None] | None = None,
     state: ProjectState | None = None,
     keep_state: Callable[[ProjectState], None] | None = None,
+    parser: "Parser | None" = None,
 ) -> Result:
     """Find tracking calls in ``targets`` (default: every file) and check them against ``plan``.
 
     Other files of the provider are read when resolution needs them (constants, wrappers).
     ``state`` is what ``keep_state`` received from an earlier pre-filtered run over the same
     project, config and plan: the run starts from it and reads only files that changed since.
+    A ``parser`` the caller owns (and closes) may already be parsing some files.
     """
     from .project import Project
     from .checks.runner import run_checks
 
-    project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress)
+    project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
     calls = project.tracking_calls(targets, prefilter=prefilter)
     if resumed and not project.resume_held():
         # The changes moved the pre-filter's fixpoint (a wrapper appeared or went): start afresh.
-        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress)
+        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
         calls = project.tracking_calls(targets, prefilter=prefilter)
     if keep_state is not None and (snapshot := project.snapshot()) is not None:
         keep_state(snapshot)

@@ -1,23 +1,38 @@
-"""Parsing in worker processes: a pool started once enough files need it, fed while the pre-filter still runs."""
+"""Parsing: summaries' cache key, and worker processes fed while the pre-filter still runs or before it starts."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Protocol, Sequence
 
+from . import __version__
+from .detect.modules import module_name
 from .detect.values import ModuleSummary
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from .config import Config
+    from .engine import SummaryCache
+
 # (path, module name, source text)
 Item = tuple[str, str, str]
 
+# Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
+SUMMARY_FORMAT = 5
 # Below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 16
 # Files per task: enough to keep the per-task overhead small, few enough that the workers get
 # busy as soon as the pre-filter finds the first files.
 _BATCH = 4
+
+
+def summary_key(module: str, text: str) -> str:
+    """A summary's cache key: the source, the module name it is summarized as, the tool and the format."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    digest.update(f"\0{module}\0{__version__}\0{SUMMARY_FORMAT}".encode())
+    return digest.hexdigest()
 
 
 def summarize_batch(items: list[Item]) -> list[ModuleSummary]:
@@ -30,14 +45,29 @@ def summarize_batch(items: list[Item]) -> list[ModuleSummary]:
 class Parser:
     """Summarizes files in order, in this process or in up to ``jobs`` worker processes.
 
-    The workers start when a run has ``PARALLEL_MIN_FILES`` files to parse, and stay until
-    ``close``: later, smaller rounds go to workers that have libcst imported already, which
-    takes longer than parsing a few files.
+    The workers start when a run has ``PARALLEL_MIN_FILES`` files to parse, or when files are
+    handed over early (``prefetch``), and stay until ``close``: later, smaller rounds go to
+    workers that have libcst imported already, which takes longer than parsing a few files.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
+        self._early: dict[Item, Future[list[ModuleSummary]]] = {}
+
+    def prefetch(self, items: list[Item]) -> None:
+        """Start parsing ``items`` in a worker now, while this process goes on; ``summarize`` takes the results.
+
+        A run over a few changed files knows early which of them it will parse. Importing libcst
+        takes longer than anything else such a run does, so it is better done beside that work.
+        """
+        if self.jobs < 2 or not items:
+            return
+        if self._pool is None:
+            self._start()
+        for item in items:
+            if item not in self._early:
+                self._early[item] = self._submit([item])[0]
 
     def summarize(self, items: Iterable[Item]) -> list[ModuleSummary]:
         """The summaries of ``items``, in their order.
@@ -48,6 +78,12 @@ class Parser:
         submitted: list[Future[list[ModuleSummary]]] = []
         waiting: list[Item] = []  # not handed to a worker yet
         for item in items:
+            early = self._early.pop(item, None)
+            if early is not None:  # prefetched: its place in the order is kept
+                submitted.extend(self._submit(waiting))
+                submitted.append(early)
+                waiting = []
+                continue
             waiting.append(item)
             if self._pool is None and self.jobs > 1 and len(waiting) >= PARALLEL_MIN_FILES:
                 self._start()
@@ -65,10 +101,57 @@ class Parser:
         self._pool = ProcessPoolExecutor(max_workers=min(self.jobs, os.cpu_count() or 1))
 
     def _submit(self, items: list[Item]) -> list[Future[list[ModuleSummary]]]:
+        if not items:
+            return []
         assert self._pool is not None
         return [self._pool.submit(summarize_batch, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            # A prefetched file the run did not need after all (its gate moved) is dropped.
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            self._early.clear()
+
+
+class _Files(Protocol):
+    def relative(self, item: str) -> str | None: ...
+
+    def read(self, path: str) -> bytes | None: ...
+
+
+def parse_early(
+    parser: Parser,
+    files: _Files,
+    config: "Config",
+    cache: "SummaryCache",
+    gate: tuple[frozenset[str], frozenset[str], frozenset[str]],
+    paths: Sequence[str],
+) -> None:
+    """Hand the files named in ``paths`` that the last run's pre-filter ``gate`` (words, SDK
+    roots, exports) passes, and whose summary is not cached, to a worker before the project is
+    even listed.
+
+    Importing libcst takes longer than anything else a run over one changed file does; started
+    here, it overlaps listing the project and restoring the last run's state. Such a file is
+    what the resumed run parses too, unless the fixpoint moves; ``Parser.summarize`` uses a
+    result only for the same path, module and text.
+    """
+    from .engine import decode_source
+    from .prefilter import ImportGate, Words
+
+    words, imports = Words(gate[0]), ImportGate(gate[1], gate[2])
+    items: list[Item] = []
+    for item in paths:
+        path = files.relative(item)
+        data = files.read(path) if path is not None and path.endswith(".py") else None
+        if not data or len(data) > config.max_file_size or not words.find(data):
+            continue
+        try:
+            text = decode_source(data)
+        except (UnicodeDecodeError, SyntaxError, LookupError):
+            continue  # the run reports it; there is nothing to parse
+        module = module_name(path, config.src)  # type: ignore[arg-type]
+        if imports.admits(text, module, path.endswith("__init__.py")) and cache.get(summary_key(module, text)) is None:  # type: ignore[union-attr]
+            items.append((path, module, text))  # type: ignore[arg-type]
+    parser.prefetch(items)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import __version__
 from .config import Config
 from .detect.calls import count_other_uses, module_calls
 from .detect.infer import declared_trackers, infer_wrappers
@@ -13,15 +11,13 @@ from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.modules import module_name
 from .detect.values import CallVal, ModuleSummary, Ref
-from .parallel import Parser
+from .parallel import Parser, summary_key
 from .prefilter import ImportGate, Words
 from .resume import Gate, ResumeMixin
 from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
 from .types import Diagnostic, TrackingCall
 
-# Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
-SUMMARY_FORMAT = 5
 
 def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
     for item in items:
@@ -41,6 +37,7 @@ class Project(ResumeMixin):
         jobs: int = 1,
         cache: SummaryCache | None = None,
         progress: Callable[[int, int], None] | None = None,
+        parser: Parser | None = None,
     ) -> None:
         self.provider, self.config, self.plan = provider, config, plan
         self.jobs, self.cache, self.progress = max(1, jobs), cache, progress
@@ -54,7 +51,9 @@ class Project(ResumeMixin):
         # Stage-1 bookkeeping: which needle words each file contains, and which words were searched.
         self._words: dict[str, set[str]] = {}
         self._scanned_words: set[str] = set()
-        self._parser = Parser(self.jobs)  # its worker processes live until detection ends
+        # Its worker processes live until detection ends, or as long as the caller's parser does.
+        self._parser = parser if parser is not None else Parser(self.jobs)
+        self._owns_parser = parser is None
         self._raw_bytes: dict[str, bytes | None] = {}
         # Resuming: the last run's gate, and files with words that its stage 2 rejected.
         self._resumed: Gate | None = None
@@ -115,11 +114,6 @@ class Project(ResumeMixin):
         return text
 
     # -- summarizing -----------------------------------------------------------------------
-    def _cache_key(self, path: str, module: str, text: str) -> str:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
-        digest.update(f"\0{module}\0{__version__}\0{SUMMARY_FORMAT}".encode())
-        return digest.hexdigest()
-
     def _summarize_paths(self, paths: Iterable[str]) -> None:
         """Summarize ``paths`` from the cache or by parsing; ``paths`` may still be searching files."""
         todo: list[tuple[str, str, str, str]] = []
@@ -133,7 +127,7 @@ class Project(ResumeMixin):
                 if text is None:
                     self._store(ModuleSummary(path, module, {}, {}, {}, (), {}, {}))
                     continue
-                key = self._cache_key(path, module, text)
+                key = summary_key(module, text)
                 cached = self.cache.get(key) if self.cache else None
                 self._keys[path] = key
                 if isinstance(cached, ModuleSummary) and cached.path == path:
@@ -150,6 +144,19 @@ class Project(ResumeMixin):
             self._store(summary)
             if self.progress:
                 self.progress(self.files_parsed, len(todo))
+
+    def _prefetch(self, paths: Iterable[str]) -> None:
+        """Start parsing these files in a worker; ``_summarize_paths`` picks the summaries up."""
+        items = []
+        for path in paths:
+            module = module_name(path, self.config.src)
+            text = self.text(path)
+            if text is None:
+                continue
+            cached = self.cache.get(summary_key(module, text)) if self.cache is not None else None
+            if not isinstance(cached, ModuleSummary):
+                items.append((path, module, text))
+        self._parser.prefetch(items)
 
     def _store(self, summary: ModuleSummary) -> None:
         self._summaries[summary.path] = summary
@@ -275,7 +282,8 @@ class Project(ResumeMixin):
         try:
             return self._tracking_calls(targets, prefilter)
         finally:
-            self._parser.close()
+            if self._owns_parser:
+                self._parser.close()
 
     def _tracking_calls(self, targets: Sequence[str] | None, prefilter: bool) -> list[TrackingCall]:
         if prefilter and self.gate_state is None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .engine import SummaryCache
 
 # Bump when ProjectState's shape or meaning changes.
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 # How many files may differ from the saved state before it is rewritten. Each costs a resumed
 # run a read and a pre-filter test; rewriting costs pickling every file's digest.
 _DRIFT = 32
@@ -61,6 +61,8 @@ class ProjectState:
     # trackers it inferred from them: unchanged while none of those files changes.
     loaded: frozenset[str] = frozenset()
     trackers: dict[str, Tracker] = field(default_factory=dict)
+    # The SDK modules stage 2 admits importers of (they follow from the config).
+    roots: frozenset[str] = frozenset()
     format: int = STATE_FORMAT
 
     def changed(self, digests: dict[str, str | None]) -> set[str] | None:
@@ -139,7 +141,10 @@ class ResumeMixin:
         self._rejected = {p for p in state.words if p not in changed and p not in state.matched}
         self._resumed = state.gate
         gate = ImportGate(self._roots(), state.gate.exports)  # type: ignore[attr-defined]
-        stands = not changed & state.loaded and not self._scan(sorted(changed), set(state.gate.names), gate)  # type: ignore[attr-defined]
+        passing = self._scan(sorted(changed), set(state.gate.names), gate)  # type: ignore[attr-defined]
+        # These changed files will be parsed (unless the fixpoint moves): start on them now.
+        self._prefetch(passing)  # type: ignore[attr-defined]
+        stands = not changed & state.loaded and not passing
         if stands and targets is not None and not targets & state.matched.keys():
             # The fixpoint stands and no target is a selected file: no summary is needed at all.
             self._adopt(state)
@@ -206,4 +211,5 @@ class ResumeMixin:
             problems=adopted.problems if adopted else {p: v for p, v in self._problems.items() if p in self._matched and v[0] != "PO001"},
             loaded=self._inherited | {s.path for s in self.index.loaded()},
             trackers=dict(self.trackers),
+            roots=frozenset(self._roots()),  # type: ignore[attr-defined]
         )

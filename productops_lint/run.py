@@ -17,6 +17,7 @@ from .types import Diagnostic, Location, Problem, UserError
 
 if TYPE_CHECKING:
     from .fix import FixRun
+    from .parallel import Parser
 
 
 @dataclass
@@ -107,8 +108,28 @@ def lint(
     With the cache on, a run whose inputs are all unchanged returns the stored result at once.
     """
     provider = ws.provider(use_cache)
-    targets = provider.targets(paths) if paths else None
     cache = files.FileCache(ws.cache_dir) if use_cache else None
+    jobs = jobs or os.cpu_count() or 1
+    parser = _parse_early(ws, provider, cache, paths, jobs) if cache is not None and paths and prefilter and not overrides else None
+    try:
+        return _lint(ws, provider, cache, paths, jobs, prefilter, progress, overrides, parser)
+    finally:
+        if parser is not None:
+            parser.close()
+
+
+def _lint(
+    ws: Workspace,
+    provider: files.FileProvider,
+    cache: files.FileCache | None,
+    paths: Sequence[str],
+    jobs: int,
+    prefilter: bool,
+    progress: Callable[[int, int], None] | None,
+    overrides: Mapping[str, str] | None,
+    parser: "Parser | None",
+) -> Result:
+    targets = provider.targets(paths) if paths else None
     key = run_key(ws, provider, targets, prefilter) if cache is not None and not overrides else None
     if cache is not None and key is not None:
         hit = cache.get(key)
@@ -123,17 +144,19 @@ def lint(
         # Only passed on when both exist; the check keeps the type checker informed.
         if cache is not None and state_key is not None and new.replaces(state):
             cache.put(state_key, new)
+            cache.put(_needles_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
     result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
         ws.plan,
         targets,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs,
         cache=cache,
         prefilter=prefilter,
         progress=progress,
         state=state if isinstance(state, ProjectState) and state.format == STATE_FORMAT else None,
         keep_state=keep_state if state_key is not None else None,
+        parser=parser,
     )
     if cache is not None and key is not None:
         cache.put(key, result)
@@ -155,6 +178,24 @@ def _inputs(ws: Workspace, kind: str) -> "hashlib._Hash":
 
 def _state_key(ws: Workspace) -> str:
     return "state-" + _inputs(ws, "state").hexdigest()
+
+
+def _needles_key(state_key: str) -> str:
+    # The saved state's pre-filter gate on its own (words, SDK roots, exports): small enough to
+    # read before the project is listed.
+    return "needles-" + state_key
+
+
+def _parse_early(ws: Workspace, provider: files.FileProvider, cache: files.FileCache, paths: Sequence[str], jobs: int) -> "Parser | None":
+    """A parser already at work on the named files the run will likely parse (see ``parallel.parse_early``)."""
+    needles = cache.get(_needles_key(_state_key(ws))) if jobs > 1 else None
+    if not (isinstance(needles, tuple) and len(needles) == 3 and all(isinstance(n, frozenset) for n in needles)):
+        return None
+    from .parallel import Parser, parse_early
+
+    parser = Parser(jobs)
+    parse_early(parser, provider, ws.config, cache, needles, paths)
+    return parser
 
 
 def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:

@@ -226,6 +226,15 @@ class FileProvider:
         except OSError:
             return None
 
+    def relative(self, item: str) -> str | None:
+        """The project-relative path of the existing file ``item`` (None: a folder, missing, or outside)."""
+        full = Path(item).resolve()
+        try:
+            rel = full.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+        return rel if full.is_file() else None
+
     def targets(self, requested: Sequence[str]) -> list[str]:
         """Project-relative Python files under the requested paths (explicit files always count)."""
         if not requested:
