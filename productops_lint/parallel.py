@@ -36,6 +36,8 @@ def summary_key(module: str, text: str) -> str:
 
 
 def summarize_batch(items: list[Item]) -> list[ModuleSummary]:
+    if not items:
+        return []  # before the import: a run with nothing to parse never loads libcst
     # Imported here: libcst is only needed once some file has to be parsed.
     from .detect.summarize import summarize
 
@@ -144,14 +146,16 @@ def parse_early(
     items: list[Item] = []
     for item in paths:
         path = files.relative(item)
-        data = files.read(path) if path is not None and path.endswith(".py") else None
+        if path is None or not path.endswith(".py"):
+            continue
+        data = files.read(path)
         if not data or len(data) > config.max_file_size or not words.find(data):
             continue
         try:
             text = decode_source(data)
         except (UnicodeDecodeError, SyntaxError, LookupError):
             continue  # the run reports it; there is nothing to parse
-        module = module_name(path, config.src)  # type: ignore[arg-type]
-        if imports.admits(text, module, path.endswith("__init__.py")) and cache.get(summary_key(module, text)) is None:  # type: ignore[union-attr]
-            items.append((path, module, text))  # type: ignore[arg-type]
+        module = module_name(path, config.src)
+        if imports.admits(text, module, path.endswith("__init__.py")) and cache.get(summary_key(module, text)) is None:
+            items.append((path, module, text))
     parser.prefetch(items)

@@ -144,7 +144,7 @@ def _lint(
         # Only passed on when both exist; the check keeps the type checker informed.
         if cache is not None and state_key is not None and new.replaces(state):
             cache.put(state_key, new)
-            cache.put(_needles_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
+            cache.put(_gate_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
     result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
@@ -180,21 +180,21 @@ def _state_key(ws: Workspace) -> str:
     return "state-" + _inputs(ws, "state").hexdigest()
 
 
-def _needles_key(state_key: str) -> str:
+def _gate_key(state_key: str) -> str:
     # The saved state's pre-filter gate on its own (words, SDK roots, exports): small enough to
     # read before the project is listed.
-    return "needles-" + state_key
+    return "gate-" + state_key
 
 
 def _parse_early(ws: Workspace, provider: files.FileProvider, cache: files.FileCache, paths: Sequence[str], jobs: int) -> "Parser | None":
     """A parser already at work on the named files the run will likely parse (see ``parallel.parse_early``)."""
-    needles = cache.get(_needles_key(_state_key(ws))) if jobs > 1 else None
-    if not (isinstance(needles, tuple) and len(needles) == 3 and all(isinstance(n, frozenset) for n in needles)):
+    gate = cache.get(_gate_key(_state_key(ws))) if jobs > 1 else None
+    if not (isinstance(gate, tuple) and len(gate) == 3 and all(isinstance(part, frozenset) for part in gate)):
         return None
     from .parallel import Parser, parse_early
 
     parser = Parser(jobs)
-    parse_early(parser, provider, ws.config, cache, needles, paths)
+    parse_early(parser, provider, ws.config, cache, gate, paths)
     return parser
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import keyword
+import tokenize
 
 from ..registry.conventions import did_you_mean
 from ..types import Applicability, Edit, Fix, PropertyArg, TrackingCall
@@ -17,19 +19,21 @@ def rewrite_string_literal(source: str, new_value: str) -> str:
     Raises ValueError when ``source`` is not one plain string literal (bytes, implicit
     concatenation and f-strings with placeholders cannot be rewritten as a whole).
     """
-    # Imported here: the check catalogue is loaded by report formats that never build a fix.
-    import libcst as cst
-
     text = source.strip()
+    # The standard library's parser and tokenizer, not libcst's: the run that builds fixes has
+    # often parsed everything in worker processes, and importing libcst here would cost more
+    # than the rest of a one-file run.
     try:
-        node = cst.parse_expression(text)
-    except cst.ParserSyntaxError:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
         raise ValueError(f"not a string literal: {source!r}") from None
-    if isinstance(node, cst.FormattedString):
+    if isinstance(node, ast.JoinedStr):
         # Only an f-string without placeholders spells a fixed name.
-        if not all(isinstance(part, cst.FormattedStringText) for part in node.parts):
+        if not all(isinstance(part, ast.Constant) for part in node.values):
             raise ValueError(f"f-string with placeholders: {source!r}")
-    elif not isinstance(node, cst.SimpleString):
+    elif not (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))):
+        raise ValueError(f"not a single string literal: {source!r}")
+    if _literal_count(text) != 1:
         raise ValueError(f"not a single string literal: {source!r}")
     # Taken from the text rather than libcst's ``prefix``, which lowercases it.
     start = min(i for i in (text.find('"'), text.find("'")) if i >= 0)
@@ -50,6 +54,15 @@ def rewrite_string_literal(source: str, new_value: str) -> str:
     if _literal_value(result) != new_value:  # pragma: no cover - a bug in _escape, never a user error
         raise ValueError(f"could not spell {new_value!r} in the style of {source!r}")
     return result
+
+
+def _literal_count(text: str) -> int:
+    """How many string literals ``text`` holds (more than one: implicit concatenation)."""
+    starts = {tokenize.STRING, getattr(tokenize, "FSTRING_START", tokenize.STRING)}  # 3.12 splits f-strings
+    try:
+        return sum(token.type in starts for token in tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return 0
 
 
 def _fits_raw(value: str, quote: str) -> bool:

@@ -76,3 +76,23 @@ def test_parsing_starts_while_the_files_are_still_being_found(monkeypatch):
     finally:
         parser.close()
     assert seen_while_searching[0] >= len(items) - 1 - parallel._BATCH
+
+
+def test_a_cold_run_with_nothing_to_parse_does_not_import_libcst(tmp_path):
+    """Importing libcst costs more than the rest of a run over a tree that tracks nothing."""
+    import subprocess
+    import sys
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "plan.yaml").write_text("events: []\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.productops]\nregistry = ["rules"]\n')
+    for i in range(PARALLEL_MIN_FILES * 2):
+        (tmp_path / f"m{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n")
+    script = (
+        "import sys, pathlib\n"
+        "from productops_lint.run import lint, open_workspace\n"
+        f"result = lint(open_workspace(start=pathlib.Path({str(tmp_path)!r})), jobs=2)\n"
+        "print(result.files_total, result.files_parsed, 'libcst' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(PARALLEL_MIN_FILES * 2), "0", "False"]
