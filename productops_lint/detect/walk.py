@@ -57,10 +57,14 @@ _TRIVIA: tuple[type, ...] = (
 Hook = Optional[Callable[[Any, cst.CSTNode], Any]]
 # (field name, visit_<Node>_<field>, leave_<Node>_<field>)
 Field = tuple[str, Hook, Hook]
-# (visit_<Node>, leave_<Node>, the fields to walk)
-Entry = tuple[Hook, Hook, tuple[Field, ...]]
+# (visit_<Node>, leave_<Node>, the fields to walk, or None: libcst walks them)
+Entry = tuple[Hook, Hook, Optional[tuple[Field, ...]]]
 # The entry of a field value that is not a node (None, a string, MaybeSentinel.DEFAULT).
 _NOT_A_NODE: Entry = (None, None, ())
+
+
+def _field_names(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else []
 
 
 def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
@@ -69,7 +73,7 @@ def child_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
     Each ``visit_*(self, "field", ...)`` call names its field with a string constant, and the
     compiler records constants in the order it meets them, which is the order they are written.
     """
-    names = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+    names = set(_field_names(cls))
     code = cls._visit_and_replace_children.__code__
     order: list[str] = []
     for const in code.co_consts:
@@ -85,6 +89,11 @@ def _classes_in(annotation: object) -> list[object]:
     if origin is typing.Literal:
         return []
     return [c for arg in typing.get_args(annotation) for c in _classes_in(arg)]
+
+
+def _holds_nodes(annotation: object) -> bool:
+    """Whether a field of this type can hold a node (unresolvable types are assumed to)."""
+    return any(not isinstance(c, type) or issubclass(c, cst.CSTNode) for c in _classes_in(annotation) if c not in (type(None), str))
 
 
 def _only_layout(annotation: object) -> bool:
@@ -151,7 +160,11 @@ class ReadOnlyTraversal:
         # Hot path: entries are looked up by exact type (an isinstance check against the CSTNode
         # ABC costs more than the rest of a step), and non-node field values map to _NOT_A_NODE.
         entries = self._entries
-        for name, visit_attr, leave_attr in (entries.get(type(node)) or self._entry(type(node)))[2]:
+        fields = (entries.get(type(node)) or self._entry(type(node)))[2]
+        if fields is None:  # children not known for this class: libcst walks them (see _entry)
+            node._visit_and_replace_children(self)
+            return
+        for name, visit_attr, leave_attr in fields:
             if visit_attr is not None:
                 visit_attr(self, node)
             value = getattr(node, name)
@@ -174,15 +187,22 @@ class ReadOnlyTraversal:
             cls._entries[node_cls] = _NOT_A_NODE
             return _NOT_A_NODE
         name = node_cls.__name__
-        hints = typing.get_type_hints(node_cls) if not cls._sees_layout else {}
-        fields: list[Field] = []
-        for field in child_fields(node_cls):
-            visit_attr = _hook(cls, f"visit_{name}_{field}")
-            leave_attr = _hook(cls, f"leave_{name}_{field}")
-            if visit_attr is None and leave_attr is None and field in hints and _only_layout(hints[field]):
-                continue
-            fields.append((field, visit_attr, leave_attr))
+        hints = typing.get_type_hints(node_cls)
+        order = child_fields(node_cls)
+        fields: list[Field] | None = []
+        if any(f not in order and _holds_nodes(hints.get(f, object)) for f in _field_names(node_cls)):
+            # A libcst release that names its children some other way: rather than miss a
+            # child, let libcst walk this class's children (its own order and hooks; each such
+            # node is rebuilt once, the children come back through on_visit).
+            fields = None
+        else:
+            for field in order:
+                visit_attr = _hook(cls, f"visit_{name}_{field}")
+                leave_attr = _hook(cls, f"leave_{name}_{field}")
+                if not cls._sees_layout and visit_attr is None and leave_attr is None and _only_layout(hints.get(field, object)):
+                    continue
+                fields.append((field, visit_attr, leave_attr))
         leave = cls._on_leave or _hook(cls, f"leave_{name}")
-        entry: Entry = (_hook(cls, f"visit_{name}"), leave, tuple(fields))
+        entry: Entry = (_hook(cls, f"visit_{name}"), leave, None if fields is None else tuple(fields))
         cls._entries[node_cls] = entry
         return entry

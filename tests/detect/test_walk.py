@@ -216,3 +216,18 @@ def test_layout_classes_hold_only_layout():
         for field in child_fields(cls):
             inner = [c for c in _classes_in(hints[field]) if isinstance(c, type) and issubclass(c, cst.CSTNode)]
             assert all(issubclass(c, _TRIVIA) for c in inner), (cls.__name__, field)
+
+
+def test_a_class_whose_children_it_cannot_name_is_walked_by_libcst(monkeypatch):
+    """Should a libcst release name a class's children some other way, nothing is missed."""
+    from productops_lint.detect import walk
+
+    real = walk.child_fields
+    monkeypatch.setattr(walk, "child_fields", lambda cls: () if cls is cst.Call else real(cls))
+    hooked = _hooked(type("_Fresh", (ReadOnlyTraversal, _AllHooks), {}))  # a new class: no cached entries
+    assert hooked._entry(cst.Call)[2] is None
+    module = cst.parse_module(TRICKY["everything-small"] + "g(h(1), k=lambda: 2)\n")
+    theirs, ours = _HookedPlain(), hooked()
+    module.visit(theirs)
+    module.visit(ours)
+    assert ours.calls == theirs.calls
