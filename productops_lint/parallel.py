@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import TYPE_CHECKING, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
 from . import __version__
 from .detect.modules import module_name
@@ -71,15 +71,17 @@ class Parser:
             if item not in self._early:
                 self._early[item] = self._submit([item])[0]
 
-    def summarize(self, items: Iterable[Item]) -> list[ModuleSummary]:
-        """The summaries of ``items``, in their order.
+    def summarize(self, items: Iterable[Item], progress: Callable[[int, int], None] | None = None) -> list[ModuleSummary]:
+        """The summaries of ``items``, in their order; ``progress(done, total)`` follows the parsing.
 
         ``items`` may be a generator that is still searching files: batches go to the workers as
         they fill, so parsing overlaps the search.
         """
         submitted: list[Future[list[ModuleSummary]]] = []
         waiting: list[Item] = []  # not handed to a worker yet
+        count = 0
         for item in items:
+            count += 1
             early = self._early.pop(item, None)
             if early is not None:  # prefetched: its place in the order is kept
                 submitted.extend(self._submit(waiting))
@@ -92,10 +94,19 @@ class Parser:
             if self._pool is not None and len(waiting) >= _BATCH:
                 submitted.extend(self._submit(waiting))
                 waiting = []
-        if self._pool is None:
-            return summarize_batch(waiting)  # too few files for workers, and none running
+        results: list[ModuleSummary] = []
+        if self._pool is None:  # too few files for workers, and none running
+            for item in waiting:
+                results.extend(summarize_batch([item]))
+                if progress is not None:
+                    progress(len(results), count)
+            return results
         submitted.extend(self._submit(waiting))
-        return [summary for future in submitted for summary in future.result()]
+        for future in submitted:  # in order: a late batch waits for the ones before it
+            results.extend(future.result())
+            if progress is not None:
+                progress(len(results), count)
+        return results
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor  # only when many files need parsing

@@ -136,14 +136,16 @@ class Project(ResumeMixin):
                     todo.append((path, module, text, key))
                     yield path, module, text
 
-        results = self._parser.summarize(to_parse())
+        before = self.files_parsed
+        progress = self.progress
+        results = self._parser.summarize(
+            to_parse(), None if progress is None else lambda done, total: progress(before + done, before + total)
+        )
         for (path, module, text, key), summary in zip(todo, results):
             self.files_parsed += 1
             if self.cache is not None:
                 self.cache.put(key, summary)
             self._store(summary)
-            if self.progress:
-                self.progress(self.files_parsed, len(todo))
 
     def _prefetch(self, paths: Iterable[str]) -> None:
         """Start parsing these files in a worker; ``_summarize_paths`` picks the summaries up."""

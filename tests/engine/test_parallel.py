@@ -96,3 +96,17 @@ def test_a_cold_run_with_nothing_to_parse_does_not_import_libcst(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(PARALLEL_MIN_FILES * 2), "0", "False"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_follows_the_parsing(jobs):
+    items = _items(PARALLEL_MIN_FILES * 2)
+    seen: list[tuple[int, int]] = []
+    parser = Parser(jobs)
+    try:
+        parser.summarize(iter(items), progress=lambda done, total: seen.append((done, total)))
+    finally:
+        parser.close()
+    assert seen[-1] == (len(items), len(items))
+    assert len(seen) >= len(items) // 4  # as batches come back, not once at the end
+    assert [done for done, _ in seen] == sorted({done for done, _ in seen})

@@ -32,11 +32,11 @@ def spied(monkeypatch) -> dict[str, list]:
         seen["prefetched"].extend(new)
         seen["order"].extend(f"prefetched {path}" for path in new)
 
-    def spy_summarize(self, items):  # noqa: ANN001
+    def spy_summarize(self, items, progress=None):  # noqa: ANN001
         early = set(self._early)
         items = list(items)
         seen["taken"].extend(item[0] for item in items if item in early)
-        return summarize_items(self, iter(items))
+        return summarize_items(self, iter(items), progress)
 
     monkeypatch.setattr(Parser, "prefetch", spy_prefetch)
     monkeypatch.setattr(Parser, "summarize", spy_summarize)
