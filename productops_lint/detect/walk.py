@@ -17,7 +17,7 @@ What each node's children are, and their order, come from libcst itself: the fie
 method's code object in the order they are written. Fields whose type admits only whitespace,
 comments and punctuation are not walked for a visitor with no hook for those nodes. A test checks
 the order against ``CSTNode.visit`` node by node, and that every field able to hold a node is
-known.
+known; a class for which that does not hold at run time is handed back to libcst's own walk.
 """
 
 from __future__ import annotations
