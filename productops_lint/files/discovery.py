@@ -134,7 +134,8 @@ class FileProvider:
         self._paths: list[str] | None = None
         self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
         self._digests: dict[str, str | None] = {}
-        self._root_str = str(root)
+        # Joined by concatenation: os.path.join costs more than the stat it serves, per file.
+        self._root_prefix = os.path.join(str(root), "")
         # Bytes read this run to compute digests, so a cold run reads each file once.
         self._fresh: dict[str, bytes] = {}
 
@@ -146,8 +147,7 @@ class FileProvider:
             data = self.read(path)
             value = None if data is None else digest(data)
         else:
-            # A plain string join: building a Path per file costs more than the stat itself.
-            value, data = self._manifest.digest(os.path.join(self._root_str, path), path)
+            value, data = self._manifest.digest(self._root_prefix + path, path)
             if data is not None:
                 self._fresh[path] = data  # read for its digest: the pre-filter needs it next
         # One stat per file per run: the pre-filter asks once per round.
@@ -166,15 +166,16 @@ class FileProvider:
         value = self.digest(path)
         if value is None:
             return None
-        # A string join, not a Path: this runs for every file in every pre-filter round.
-        return self._manifest.find_words(os.path.join(self._root_str, path), value, words, self._fresh.get(path))
+        # This runs for every file in every pre-filter round.
+        return self._manifest.find_words(self._root_prefix + path, value, words, self._fresh.get(path))
 
     def paths(self) -> list[str]:
         if self._paths is None:
             listed = self._git_paths() if self.config.respect_gitignore else None
-            if listed is None:
-                listed = self._walk()
-            self._paths = sorted(p for p in listed if p.endswith(".py") and not self._excluded(p))
+            if listed is not None:
+                self._paths = sorted(p for p in listed if p.endswith(".py") and not self._excluded(p))
+            else:
+                self._paths = sorted(self._walk())  # the walk applies the excludes as it goes
         return self._paths
 
     def _excluded(self, path: str) -> bool:
@@ -215,7 +216,10 @@ class FileProvider:
                 return any(spec.match_file(full[len(base):]) for base, spec in active)
 
             dirs[:] = sorted(d for d in dirs if not ignored(d, True))
-            found.extend(rel + f for f in files if f.endswith(".py") and not ignored(f, False))
+            if active or self._user_exclude is not None:
+                found.extend(rel + f for f in files if f.endswith(".py") and not ignored(f, False))
+            else:  # most folders: only the default names can exclude a file
+                found.extend(rel + f for f in files if f.endswith(".py") and f not in _DEFAULT_NAMES)
         return found
 
     def read(self, path: str) -> bytes | None:
