@@ -97,11 +97,10 @@ class Index:
 
     def _split_module_uncached(self, ref: str) -> tuple[ModuleSummary, list[str]] | None:
         segs = split_ref(ref)
-        for i in range(len(segs), 0, -1):
-            head = segs[:i]
-            if any(s.endswith("()") for s in head):
-                continue
-            name = ".".join(head)
+        # A module name holds no call: only heads before the first `()` segment can name one.
+        first_call = next((k for k, s in enumerate(segs) if s.endswith("()")), len(segs))
+        for i in range(first_call, 0, -1):
+            name = ".".join(segs[:i])
             if self._has_module(name):
                 summary = self.module(name)
                 if summary is not None:
