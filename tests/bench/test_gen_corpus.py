@@ -71,3 +71,18 @@ def test_peer_rules_know_the_same_plan(gen):
     semgrep_regex = re.search(r"\(\?:(.*?)\)\$", (BENCH / "peers/semgrep.yml").read_text()).group(1)
     assert set(fixit_events) == set(gen.PLAN_EVENTS)
     assert set(semgrep_regex.split("|")) == set(gen.PLAN_EVENTS)
+
+
+def test_profile_script_runs_every_phase_on_a_generated_tree(gen, tmp_path, capsys):
+    """`bench/profile_summary.py` reads what the generator writes (its manifest, `app/tracking`)."""
+    manifest = gen.generate(tmp_path, 100, 0.1, seed=8)
+    spec = importlib.util.spec_from_file_location("bench_profile_summary", BENCH / "profile_summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    tracking_package = len(list((tmp_path / "app" / "tracking").glob("*.py")))
+    assert out.startswith(f"{len(manifest.tracking_files) + tracking_package} modules")
+    for phase in ("parse", "expression contexts", "scopes", "tables", "positions", "summarize"):
+        assert re.search(rf"^  {phase} +\d+\.\d\d$", out, re.MULTILINE), phase
+    assert module.main([str(tmp_path / "missing")]) == 2
