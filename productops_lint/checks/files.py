@@ -51,7 +51,10 @@ class UnparsableFile(_FileCheck):
     The engine emits this finding while parsing; the check inspects no tracking call itself.
     It is reported only for files that could contain a tracking call: the pre-filter never reads
     the others as Python, so a syntax error in them goes unreported. Syntax newer than the parser
-    understands is reported too, even when the running Python accepts it.
+    understands is reported too, even when the running Python accepts it. A file nested more
+    deeply than Python's own parser allows (brackets, or long chains of operators or attributes)
+    is reported with Python's reason and never handed to libcst, whose parser can crash on it;
+    one that Python accepts but that is too deep to analyze says so.
     """
 
     code = "PO001"

@@ -13,7 +13,7 @@ from libcst.metadata import (
     ImportAssignment,
 )
 
-from ..syntax import syntax_error_position
+from ..syntax import syntax_error_position, too_deeply_nested
 from .imports import ImportsMixin
 from ..types import Span
 from .exprs import ExprConverter
@@ -282,6 +282,10 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
 def summarize(path: str, module: str, source: str) -> ModuleSummary:
     """Parse ``source`` and summarize it; a syntax error yields an empty summary carrying the error."""
     is_package = path.endswith("__init__.py")
+    nesting = too_deeply_nested(source)
+    if nesting is not None:
+        # libcst's parser crashes the process, or runs for minutes, on some of these.
+        return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=nesting)
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -291,12 +295,13 @@ def summarize(path: str, module: str, source: str) -> ModuleSummary:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=error)
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to parse"))
-    collector = _Collector(tree, source, path, module, is_package)
     try:
+        # The metadata walks run in the constructor; any of them may hit the recursion limit.
+        collector = _Collector(tree, source, path, module, is_package)
         tree.visit(collector)
+        return collector.summary()
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to analyze"))
-    return collector.summary()
 
 
 __all__ = ["summarize", "module_name", "absolutize", "span_of", "ClassScope", "ImportAssignment"]

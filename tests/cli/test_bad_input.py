@@ -26,6 +26,36 @@ def test_a_syntax_error_is_one_finding_for_that_file_and_the_run_goes_on(project
     assert [(path, code) for path, _, code in found] == [("app/broken.py", "PO001"), ("app/good.py", "PO101")]
 
 
+# Nesting CPython refuses: libcst's parser overflowed its stack on the first two (the process died
+# with SIGSEGV) and ran for minutes on the third; the last is valid Python, too deep for the walks.
+# Each imports an SDK, so the pre-filter hands it to the parser.
+PATHOLOGICAL = {
+    "app/brackets.py": ("x = " + "[" * 3000 + "1" + "]" * 3000, "too many nested parentheses"),
+    "app/attributes.py": ("x = " + "a." * 50000 + "b", "too deeply nested for Python to parse"),
+    "app/operators.py": ("x = " + "1+" * 100000 + "1", "too deeply nested for Python to parse"),
+    "app/long_sum.py": ("x = " + "1+" * 2000 + "1", "too deeply nested to analyze"),
+}
+
+
+def test_nesting_too_deep_to_parse_is_one_finding_and_never_kills_the_run(project: Project) -> None:
+    """Run in a subprocess: a regression here crashes the interpreter, which must not take pytest along."""
+    import subprocess
+    import sys
+
+    for path, (text, _) in PATHOLOGICAL.items():
+        project.write(path, f"import analytics\n{text}\n")
+    project.write("app/good.py", FINDING)
+    run = subprocess.run(
+        [sys.executable, "-m", "productops_lint", "check", "--format", "json", "--no-cache", "--jobs", "1"],
+        cwd=project.root, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    found = {d["path"]: (d["code"], d["message"]) for d in json.loads(run.stdout)["diagnostics"]}
+    for path, (_, reason) in PATHOLOGICAL.items():
+        assert found[path][0] == "PO001" and reason in found[path][1], path
+    assert found["app/good.py"][0] == "PO101"
+
+
 def test_undecodable_bytes_are_one_finding_for_that_file(project: Project) -> None:
     project.write("app/binary.py", b'import analytics\nanalytics.track("u", "\xff\xfe")\n')
     project.write("app/unknown_codec.py", b"# coding: no-such-codec\nimport analytics\n")
