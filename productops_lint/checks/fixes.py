@@ -35,7 +35,7 @@ def rewrite_string_literal(source: str, new_value: str) -> str:
         raise ValueError(f"not a single string literal: {source!r}")
     if _literal_count(text) != 1:
         raise ValueError(f"not a single string literal: {source!r}")
-    # Taken from the text rather than libcst's ``prefix``, which lowercases it.
+    # The prefix and quotes as written (ast keeps only the value).
     start = min(i for i in (text.find('"'), text.find("'")) if i >= 0)
     prefix, rest = text[:start], text[start:]
     if "b" in prefix.lower():
