@@ -110,9 +110,11 @@ def lint(
     provider = ws.provider(use_cache)
     cache = files.FileCache(ws.cache_dir) if use_cache else None
     jobs = jobs or os.cpu_count() or 1
-    parser = _parse_early(ws, provider, cache, paths, jobs) if cache is not None and paths and prefilter and not overrides else None
+    # The key of the last run's pre-filter fixpoint: a run over a few changed files starts from it.
+    state_key = _state_key(ws) if cache is not None and prefilter and not overrides else None
+    parser = _parse_early(ws, provider, cache, state_key, paths, jobs) if cache is not None and state_key and paths else None
     try:
-        return _lint(ws, provider, cache, paths, jobs, prefilter, progress, overrides, parser)
+        return _lint(ws, provider, cache, paths, jobs, prefilter, progress, overrides, parser, state_key)
     finally:
         if parser is not None:
             parser.close()
@@ -128,6 +130,7 @@ def _lint(
     progress: Callable[[int, int], None] | None,
     overrides: Mapping[str, str] | None,
     parser: "Parser | None",
+    state_key: str | None,
 ) -> Result:
     targets = provider.targets(paths) if paths else None
     key = run_key(ws, provider, targets, prefilter) if cache is not None and not overrides else None
@@ -135,9 +138,8 @@ def _lint(
         hit = cache.get(key)
         if isinstance(hit, Result):
             return hit
-    # The project's pre-filter fixpoint from the last run: a run over a few changed files
-    # starts from it instead of scanning the whole tree again.
-    state_key = _state_key(ws) if cache is not None and key is not None and prefilter else None
+    # Without a run key (an unreadable file) nothing is resumed or kept.
+    state_key = state_key if key is not None else None
     state = cache.get(state_key) if cache is not None and state_key is not None else None
 
     def keep_state(new: ProjectState) -> None:
@@ -186,9 +188,11 @@ def _gate_key(state_key: str) -> str:
     return "gate-" + state_key
 
 
-def _parse_early(ws: Workspace, provider: files.FileProvider, cache: files.FileCache, paths: Sequence[str], jobs: int) -> "Parser | None":
+def _parse_early(
+    ws: Workspace, provider: files.FileProvider, cache: files.FileCache, state_key: str, paths: Sequence[str], jobs: int
+) -> "Parser | None":
     """A parser already at work on the named files the run will likely parse (see ``parallel.parse_early``)."""
-    gate = cache.get(_gate_key(_state_key(ws))) if jobs > 1 else None
+    gate = cache.get(_gate_key(state_key)) if jobs > 1 else None
     if not (isinstance(gate, tuple) and len(gate) == 3 and all(isinstance(part, frozenset) for part in gate)):
         return None
     from .parallel import Parser, parse_early

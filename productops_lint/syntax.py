@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 
+def _compile(source: str, flags: int) -> None:
+    import warnings
+
+    # A warning (an invalid escape, say) is not the error we look for, and with `-W error` it
+    # would be raised as a SyntaxError of its own.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(source, "<source>", "exec", flags, dont_inherit=True)
+
+
 def syntax_error_position(source: str) -> tuple[int, int, str] | None:
     """CPython's line, 0-based column and wording for the first syntax error in ``source``; None if it compiles.
 
     For PO001 once libcst has failed: CPython names the real cause ("unmatched ')'") where libcst's
     parser lists the tokens it expected, often a line later.
     """
-    import warnings
-
     try:
-        # A warning (an invalid escape, say) is not the error we look for, and with `-W error` it
-        # would be raised as a SyntaxError of its own.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<source>", "exec", dont_inherit=True)
+        _compile(source, 0)
     except SyntaxError as exc:
         return max(exc.lineno or 1, 1), max((exc.offset or 1) - 1, 0), exc.msg
     except ValueError as exc:  # null bytes, before Python 3.12 made that a SyntaxError
@@ -35,12 +39,9 @@ def too_deeply_nested(source: str) -> tuple[int, int, str] | None:
     which also reads syntax newer than the Python running this.
     """
     import ast
-    import warnings
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        _compile(source, ast.PyCF_ONLY_AST)
     except (RecursionError, MemoryError):
         return 1, 0, "too deeply nested for Python to parse"
     except SyntaxError as exc:

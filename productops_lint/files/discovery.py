@@ -230,14 +230,18 @@ class FileProvider:
         except OSError:
             return None
 
-    def relative(self, item: str) -> str | None:
-        """The project-relative path of the existing file ``item`` (None: a folder, missing, or outside)."""
+    def _locate(self, item: str) -> tuple[Path, str | None]:
+        """``item`` resolved, and its project-relative POSIX path (None: outside the project)."""
         full = Path(item).resolve()
         try:
-            rel = full.relative_to(self.root.resolve()).as_posix()
+            return full, full.relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return None
-        return rel if full.is_file() else None
+            return full, None
+
+    def relative(self, item: str) -> str | None:
+        """The project-relative path of the existing file ``item`` (None: a folder, missing, or outside)."""
+        full, rel = self._locate(item)
+        return rel if rel is not None and full.is_file() else None
 
     def targets(self, requested: Sequence[str]) -> list[str]:
         """Project-relative Python files under the requested paths (explicit files always count)."""
@@ -246,11 +250,9 @@ class FileProvider:
         known = self.paths()
         out: set[str] = set()
         for item in requested:
-            full = Path(item).resolve()
-            try:
-                rel = full.relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                raise UserError(Problem(Location(item), f"is outside the project root `{self.root}`")) from None
+            full, rel = self._locate(item)
+            if rel is None:
+                raise UserError(Problem(Location(item), f"is outside the project root `{self.root}`"))
             if full.is_file():
                 out.add(rel)
             elif full.is_dir():
