@@ -17,7 +17,7 @@ depends on (tool version, config, rule files), so a change there starts afresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .detect.modules import module_name
@@ -150,14 +150,49 @@ class ResumeMixin:
             self._adopt(state)
             self._adopted = state
             return True
+        edited = None if stands else self._edited(state, changed, passing)
+        if edited is not None and targets is not None:
+            # Only the targets' summaries are needed; the rest of the selection is read on first use.
+            self._adopt(state)
+            self._adopted = replace(state, matched={**state.matched, **{p: self._keys[p] for p in edited}})
+            wanted = sorted(t for t in targets if t in state.matched and t not in changed)
+            self._summarize_paths(wanted)  # type: ignore[attr-defined]
+            self._matched.update(edited, wanted)
+            return True
+        self.index.defer(set())
         if not self._restore(state, changed):
             # A summary left the cache: forget everything taken from the state.
             self._words.clear()
             self._scanned_words, self._rejected, self._resumed = set(), set(), None
             return False
-        if stands:
+        if stands or edited is not None:
+            self._matched.update(edited or ())
             self._adopt(state)
         return True
+
+    def _edited(self, state: ProjectState, changed: set[str], passing: list[str]) -> list[str] | None:
+        """The changed files the fixpoint rests on, if each was edited in a way that leaves it standing.
+
+        None when any of them was not selected before, is not selected now, or changed what the
+        rest of the project sees of it (``detect.edits.keeps_fixpoint``).
+        """
+        touched = sorted(changed & state.loaded | set(passing))
+        if not touched or any(p not in passing or state.matched.get(p) is None for p in touched):
+            return None
+        from .detect.edits import keeps_fixpoint
+
+        # Resolve as the last run did: its selected files count as loaded.
+        src = self.config.src
+        self.index.defer({module_name(p, src) for p in state.matched if p not in changed})
+        self._summarize_paths(touched)  # type: ignore[attr-defined]
+        for path in touched:
+            old = self.cache.get(state.matched[path]) if self.cache is not None else None  # type: ignore[index]
+            new = self._summaries.get(path)
+            if not isinstance(old, ModuleSummary) or old.path != path or new is None:
+                return None
+            if not keeps_fixpoint(old, new, state.trackers, self.index):
+                return None
+        return touched
 
     def _restore(self, state: ProjectState, changed: set[str]) -> bool:
         """Load the selected files' summaries from the summary cache (False if one is gone)."""

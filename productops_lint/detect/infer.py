@@ -124,14 +124,42 @@ def _mark_uncalled(
     """
     called: set[str] = set()
     for summary in modules:
-        for fn in summary.functions.values():
-            for refs in fn.decorators:
-                called.update(c for r in refs for c in index.canonical(r) if c in inferred)
-        for call in summary.calls:
-            found = tracker_for(call, trackers, index)
-            if found is not None and found[0] in inferred and call.function != found[0]:
-                called.update((found[0], found[1].sdk))  # an override reached through its base counts
+        called |= reached(summary, trackers, inferred, index)
     return {k: (replace(t, called=False) if k in inferred and k not in called else t) for k, t in trackers.items()}
+
+
+def reached(summary: ModuleSummary, trackers: dict[str, Tracker], among: set[str] | dict[str, Tracker], index: Index) -> set[str]:
+    """The wrappers in ``among`` that this module calls or decorates with (from other functions)."""
+    out: set[str] = set()
+    for fn in summary.functions.values():
+        for refs in fn.decorators:
+            out.update(c for r in refs for c in index.canonical(r) if c in among)
+    for call in summary.calls:
+        found = tracker_for(call, trackers, index)
+        if found is not None and found[0] in among and call.function != found[0]:
+            out.update((found[0], found[1].sdk))  # an override reached through its base counts
+    return out
+
+
+def derives_any(summary: ModuleSummary, trackers: dict[str, Tracker], index: Index) -> bool:
+    """Whether any function of ``summary`` would become a wrapper, through any tracker its calls may name.
+
+    Inference takes the first tracker a call's names reach; this tries every one, so the answer
+    also covers the rounds before ``trackers`` was complete (trackers only ever get added).
+    """
+    for call in summary.calls:
+        fn = summary.functions.get(call.function) if call.function else None
+        if fn is None:
+            continue
+        for ref in call.refs:
+            for canon in index.canonical(ref):
+                tracker = trackers.get(canon)
+                if tracker is None or (not tracker.via and index.in_project(canon)):
+                    continue
+                tracker = _complete(canon, tracker, index) if tracker.declared else tracker
+                if _derive(tracker, call, fn, summary.path, index) or derive_decorator(tracker, call, summary.functions):
+                    return True
+    return False
 
 
 def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index: Index) -> Tracker | None:
@@ -201,4 +229,14 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
     )
 
 
-__all__ = ["Extracted", "declared_trackers", "extract", "find_arg", "infer_wrappers", "tracker_for", "with_attrs"]
+__all__ = [
+    "Extracted",
+    "declared_trackers",
+    "derives_any",
+    "extract",
+    "find_arg",
+    "infer_wrappers",
+    "reached",
+    "tracker_for",
+    "with_attrs",
+]

@@ -29,6 +29,8 @@ class Index:
         self._canonical: dict[str, frozenset[str]] = {}
         self._splits: dict[tuple[str, bool], tuple[ModuleSummary, tuple[str, ...]] | None] = {}
         self._allow_load = False
+        # Modules that count as loaded but are read on first use (see ``defer``).
+        self._deferred: set[str] = set()
 
     def add(self, summary: ModuleSummary) -> None:
         self._modules[summary.module] = summary
@@ -44,10 +46,16 @@ class Index:
         demand there keeps one file's imports from pulling in the whole import graph.
         """
         if name not in self._modules:
-            if not self._allow_load:
+            if not self._allow_load and name not in self._deferred:
                 return None
             self._modules[name] = self._load(name) if self._has_module(name) else None
         return self._modules[name]
+
+    def defer(self, names: set[str]) -> None:
+        """Treat ``names`` as loaded, reading each on first use: a run that needs few of them reads few."""
+        self._deferred = names
+        self._canonical.clear()
+        self._splits.clear()
 
     def loaded(self) -> list[ModuleSummary]:
         return [s for s in self._modules.values() if s is not None]
