@@ -10,7 +10,9 @@ words and exports), so under the *same* final gate an unchanged file gets the sa
 before. A resumed run recomputes the gate from the summaries it holds; if it ends anywhere but
 the recorded gate, the engine discards it and runs afresh. When no changed file was loaded by
 the last run and none passes its pre-filter, the summaries the fixpoint rests on are the same as
-then, so its gate and inferred wrappers stand as they are, with no inference at all. The state
+then, so its gate and inferred wrappers stand as they are, with no inference at all. They stand
+too when each changed file the fixpoint rests on was edited in a way that cannot move it
+(``detect.edits``); a run over named files then reads only the summaries it needs. The state
 refers to summaries by their summary-cache keys, and is keyed by everything else the fixpoint
 depends on (tool version, config, rule files), so a change there starts afresh.
 """
@@ -144,46 +146,51 @@ class ResumeMixin:
         passing = self._scan(sorted(changed), set(state.gate.names), gate)  # type: ignore[attr-defined]
         # These changed files will be parsed (unless the fixpoint moves): start on them now.
         self._prefetch(passing)  # type: ignore[attr-defined]
+        # The fixpoint stands when no changed file was loaded and none passes, or (checked below,
+        # once they are parsed) when each such file's edit leaves it standing.
         stands = not changed & state.loaded and not passing
-        if stands and targets is not None and not targets & state.matched.keys():
-            # The fixpoint stands and no target is a selected file: no summary is needed at all.
-            self._adopt(state)
-            self._adopted = state
-            return True
+        # A run over named files then needs only their summaries.
+        lazy = targets is not None
+        if lazy:
+            # Resolve as the last run did: its selected files count as loaded, and are read on first use.
+            self.index.defer({module_name(p, self.config.src) for p in state.matched if p not in changed})
+        # Restored before waiting for the changed files, which are meanwhile parsing in a worker.
+        wanted = {t for t in targets if t in state.matched} if targets is not None else None
+        if not self._restore(state, changed, wanted):
+            return self._forget()
         edited = None if stands else self._edited(state, changed, passing)
-        if edited is not None and targets is not None:
-            # Only the targets' summaries are needed; the rest of the selection is read on first use.
+        if lazy and (stands or edited is not None):
             self._adopt(state)
-            self._adopted = replace(state, matched={**state.matched, **{p: self._keys[p] for p in edited}})
-            wanted = sorted(t for t in targets if t in state.matched and t not in changed)
-            self._summarize_paths(wanted)  # type: ignore[attr-defined]
-            self._matched.update(edited, wanted)
+            self._adopted = replace(state, matched={**state.matched, **{p: self._keys[p] for p in edited or ()}})
+            self._matched.update(edited or ())
             return True
-        self.index.defer(set())
-        if not self._restore(state, changed):
-            # A summary left the cache: forget everything taken from the state.
-            self._words.clear()
-            self._scanned_words, self._rejected, self._resumed = set(), set(), None
-            return False
+        if lazy:
+            self.index.defer(set())
+            if not self._restore(state, changed):
+                return self._forget()
         if stands or edited is not None:
             self._matched.update(edited or ())
             self._adopt(state)
         return True
 
+    def _forget(self) -> bool:
+        # A summary left the cache: forget everything taken from the state.
+        self._words.clear()
+        self._scanned_words, self._rejected, self._resumed = set(), set(), None
+        return False
+
     def _edited(self, state: ProjectState, changed: set[str], passing: list[str]) -> list[str] | None:
         """The changed files the fixpoint rests on, if each was edited in a way that leaves it standing.
 
         None when any of them was not selected before, is not selected now, or changed what the
-        rest of the project sees of it (``detect.edits.keeps_fixpoint``).
+        rest of the project sees of it (``detect.edits.keeps_fixpoint``). The index must hold,
+        or defer, every selected file, as the run that made ``state`` did.
         """
         touched = sorted(changed & state.loaded | set(passing))
         if not touched or any(p not in passing or state.matched.get(p) is None for p in touched):
             return None
         from .detect.edits import keeps_fixpoint
 
-        # Resolve as the last run did: its selected files count as loaded.
-        src = self.config.src
-        self.index.defer({module_name(p, src) for p in state.matched if p not in changed})
         self._summarize_paths(touched)  # type: ignore[attr-defined]
         for path in touched:
             old = self.cache.get(state.matched[path]) if self.cache is not None else None  # type: ignore[index]
@@ -194,27 +201,29 @@ class ResumeMixin:
                 return None
         return touched
 
-    def _restore(self, state: ProjectState, changed: set[str]) -> bool:
-        """Load the selected files' summaries from the summary cache (False if one is gone)."""
+    def _restore(self, state: ProjectState, changed: set[str], only: set[str] | None = None) -> bool:
+        """Load the selected files' summaries (``only`` some) from the summary cache (False if one is gone)."""
         restored: list[ModuleSummary] = []
         for path, key in state.matched.items():
-            if path in changed:
+            if path in changed or (only is not None and path not in only):
                 continue
-            if key is None:
-                summary: object = ModuleSummary(path, module_name(path, self.config.src), {}, {}, {}, (), {}, {})
-            else:
+            summary: object = self._summaries.get(path)  # read already to resolve a name
+            if summary is None and key is None:
+                summary = ModuleSummary(path, module_name(path, self.config.src), {}, {}, {}, (), {}, {})
+            elif summary is None:
                 summary = self.cache.get(key) if self.cache is not None else None
             if not isinstance(summary, ModuleSummary) or summary.path != path:
                 return False
             restored.append(summary)
         for summary in restored:
-            self._store(summary)  # type: ignore[attr-defined]
+            if self._summaries.get(summary.path) is not summary:
+                self._store(summary)  # type: ignore[attr-defined]
             self._matched.add(summary.path)
             key = state.matched[summary.path]
             if key is not None:
                 self._keys[summary.path] = key
         for path, problem in state.problems.items():
-            if path not in changed:
+            if path not in changed and (only is None or path in only):
                 self._problems[path] = problem
         return True
 
