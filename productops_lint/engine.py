@@ -108,6 +108,9 @@ def analyze(
 
     project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
+    if project.spoiled:
+        project.close()
+        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     calls = project.tracking_calls(targets, prefilter=prefilter)
     if resumed and not project.resume_held():
         # The changes moved the pre-filter's fixpoint (a wrapper appeared or went): start afresh.

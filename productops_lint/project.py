@@ -284,8 +284,12 @@ class Project(ResumeMixin):
         try:
             return self._tracking_calls(targets, prefilter)
         finally:
-            if self._owns_parser:
-                self._parser.close()
+            self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, unless the caller owns the parser."""
+        if self._owns_parser:
+            self._parser.close()
 
     def _tracking_calls(self, targets: Sequence[str] | None, prefilter: bool) -> list[TrackingCall]:
         if prefilter and self.gate_state is None:

@@ -115,6 +115,8 @@ class ResumeMixin:
     _summaries: dict[str, ModuleSummary]
     # Set when a run adopted a state without restoring its summaries.
     _adopted: ProjectState | None = None
+    # Set when resuming failed after some summaries were loaded: the run must start afresh.
+    spoiled: bool = False
 
     def _digests(self) -> dict[str, str | None] | None:
         if self._digest_map is None:
@@ -174,7 +176,10 @@ class ResumeMixin:
         return True
 
     def _forget(self) -> bool:
-        # A summary left the cache: forget everything taken from the state.
+        # A summary left the cache: forget everything taken from the state. Summaries loaded by
+        # then would change what the run starts from, so the engine starts with a new Project.
+        self.spoiled = bool(self._summaries)
+        self.index.defer(set())
         self._words.clear()
         self._scanned_words, self._rejected, self._resumed = set(), set(), None
         return False

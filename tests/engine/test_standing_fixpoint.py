@@ -103,3 +103,33 @@ def test_a_kept_fixpoint_reads_only_the_summaries_the_target_needs(monkeypatch):
     assert [c.event for c in result.calls] == ["Order Completed"]
     # The old and new summary of app/e.py, and the module its client comes from; not the whole selection.
     assert 2 <= len(reads) < len(states[-1].matched)
+
+
+@pytest.mark.parametrize("path", ["app/prefixed.py", "app/a.py"])
+def test_a_summary_gone_from_the_cache_midway_gives_the_fresh_answer(path):
+    files, memory = {**ADVERSARIAL, **EXTRA, **MORE}, _Memory()
+    states: list[ProjectState] = []
+    _analyze(files, kept=states, cache=memory)
+    state = states[-1]
+    files[path] = files[path].replace("PREFIX + name", "'Fixed'").replace("Cart Viewd", "Cart Viewed")
+    for wanted in ([path], [path, "app/d.py"], None):
+        # The edited file's summary is found, then another selected file's is not.
+        memory.pop(state.matched["app/d.py"], None)
+        assert _answer(_analyze(files, wanted, state=state, cache=memory)) == _answer(_analyze(files, wanted)), wanted
+
+
+def test_a_resume_that_fails_after_loading_summaries_starts_from_a_new_project(monkeypatch):
+    import productops_lint.project as project_module
+
+    files, memory = {**ADVERSARIAL, **EXTRA, **MORE}, _Memory()
+    states: list[ProjectState] = []
+    _analyze(files, kept=states, cache=memory)
+    files["app/prefixed.py"] = files["app/prefixed.py"].replace("PREFIX + name", "'Fixed'")
+    memory.pop(states[-1].matched["app/d.py"])
+    made: list[object] = []
+    real_init = project_module.Project.__init__
+    monkeypatch.setattr(project_module.Project, "__init__", lambda self, *a, **k: made.append(self) or real_init(self, *a, **k))
+    result = _analyze(files, ["app/prefixed.py"], state=states[-1], cache=memory)
+    # The edit moves the fixpoint, so every selected summary is needed, and one is gone.
+    assert len(made) == 2 and made[0].spoiled and not made[1].spoiled
+    assert _answer(result) == _answer(_analyze(files, ["app/prefixed.py"]))
