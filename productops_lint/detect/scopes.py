@@ -16,7 +16,7 @@ from typing import Any, Optional
 import libcst as cst
 from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
-from libcst.metadata.scope_provider import ScopeVisitor
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from .walk import ReadOnlyTraversal
 
@@ -34,6 +34,23 @@ class _ScopeVisitor(ReadOnlyTraversal, ScopeVisitor):
     """
 
     walk_layout = False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        # ScopeVisitor.on_leave, with its test against 18 node classes answered once per node
+        # type: each isinstance against a libcst node class is an ABC check, and at one test per
+        # node it took a third of this walk.
+        self.provider.set_metadata(original_node, self.scope)
+        kind = type(original_node)
+        counts = _ASSIGNMENT_LIKE.get(kind)
+        if counts is None:
+            counts = _ASSIGNMENT_LIKE[kind] = isinstance(original_node, _ASSIGNMENT_LIKE_NODES)
+        if counts:
+            self.scope._assignment_count += 1  # orders assignments and accesses, as in ScopeVisitor
+        cst.CSTVisitor.on_leave(self, original_node)
+
+
+# Node type -> whether ScopeVisitor counts it as an assignment when it leaves it.
+_ASSIGNMENT_LIKE: dict[type, bool] = {}
 
 
 class _Answers:

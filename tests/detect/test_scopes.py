@@ -31,7 +31,8 @@ def _describe(scope) -> tuple:
     """A scope by what can be compared across two runs: kind, name, and its assignments and accesses."""
     if scope is None:
         return (None,)
-    assignments = sorted((a.name, type(a).__name__, len(a.references)) for a in scope.assignments)
+    # The index orders assignments against accesses (which assignments a read can see).
+    assignments = sorted((a.name, type(a).__name__, len(a.references), getattr(a, "_Assignment__index", None)) for a in scope.assignments)
     accesses = sorted((a.node.value if isinstance(a.node, cst.Name) else type(a.node).__name__, len(a.referents)) for a in scope.accesses)
     return (type(scope).__name__, getattr(scope, "name", None), tuple(assignments), tuple(accesses))
 
