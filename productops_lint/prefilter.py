@@ -22,28 +22,45 @@ _IMPORT = re.compile(
 )
 
 
+# What `\b` counts as a word character in a bytes pattern: ASCII letters, digits and `_`.
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 class Words:
     """Stage 1: whole words to find in a file's bytes.
 
-    A plain substring test per word (C ``memmem``) rejects almost every file; the word-boundary
-    regular expression runs only on files that contain a candidate.
+    Each word is looked for with a plain substring search (C ``memmem``), which rejects almost
+    every file; only its occurrences are then checked for word boundaries. That answers as the
+    regular expression ``\b(?:word|...)\b`` would (a whole-word occurrence of an identifier
+    is a whole run of word characters, so no two can overlap), without scanning a whole file
+    once per candidate. Words that are not identifiers go to that expression instead.
     """
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = tuple(sorted({n for n in names if n}))
         self.name_set = frozenset(self.names)
-        self._needles = tuple(n.encode() for n in self.names)
-        self._pattern = (
-            re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in self._needles) + rb")\b") if self.names else None
-        )
+        plain = [n for n in self.names if n.isascii() and n.isidentifier()]
+        self._needles = tuple((n.encode(), n) for n in plain)
+        other = [n.encode() for n in self.names if n not in set(plain)]
+        self._pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in other) + rb")\b") if other else None
 
     def __bool__(self) -> bool:
         return bool(self.names)
 
     def find(self, data: bytes) -> set[str]:
-        if self._pattern is None or not any(n in data for n in self._needles):
-            return set()
-        return {m.decode() for m in self._pattern.findall(data)}
+        found: set[str] = set()
+        size = len(data)
+        for needle, name in self._needles:
+            at = data.find(needle)
+            while at != -1:
+                end = at + len(needle)
+                if (at == 0 or data[at - 1] not in _WORD) and (end == size or data[end] not in _WORD):
+                    found.add(name)
+                    break
+                at = data.find(needle, at + 1)
+        if self._pattern is not None:
+            found.update(m.decode() for m in self._pattern.findall(data))
+        return found
 
 
 def _absolute(base: str, module: str, is_package: bool) -> str:

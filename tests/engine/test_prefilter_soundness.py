@@ -114,3 +114,23 @@ def test_large_generated_tree_has_the_same_findings_with_and_without_prefilter(t
     filtered, unfiltered = _run(tree, True, jobs=2), _run(tree, False, jobs=2)
     assert len(filtered[1]) > 30
     assert filtered == unfiltered
+
+
+def test_stage_one_finds_the_words_a_word_boundary_expression_finds():
+    import random
+    import re
+
+    from productops_lint.prefilter import Words
+
+    rng = random.Random(20261122)
+    checked = found = 0
+    for _ in range(20_000):
+        # Short words over a small alphabet, so they overlap, repeat and touch each other often.
+        names = {"".join(rng.choice("ab_1Z") for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))}
+        data = bytes(rng.choice(b"ab_1Z .(\n\xc3\xa9") for _ in range(rng.randint(0, 30)))
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+        expected = {m.decode() for m in pattern.findall(data)}
+        assert Words(names).find(data) == expected, (names, data)
+        checked += 1
+        found += bool(expected)
+    assert found > checked // 4  # not a run of empty answers
