@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
@@ -111,9 +112,30 @@ def _lint(ctx: click.Context, ws: Any, paths: Sequence[str], jobs: int | None, n
 
     update, stop = _progress_callback()
     try:
-        return lint(ws, paths, jobs=jobs, use_cache=not no_cache, progress=update)
+        with _fewer_collections():
+            return lint(ws, paths, jobs=jobs, use_cache=not no_cache, progress=update)
     finally:
         stop()
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cycle collector tuned for a short process that builds many small objects.
+
+    A run unpickles or builds hundreds of thousands of objects, few in reference cycles; by
+    default the collector runs every 700 allocations and rescans them (about 5% of a one-file
+    run). It still runs, less often. Workers inherit it; restored afterwards (the App never calls it).
+    """
+    import gc
+
+    old = gc.get_threshold()
+    gc.freeze()  # what start-up imported lives until exit: never rescanned
+    gc.set_threshold(100_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _report_context(ws: Any, result: Any, baselined: int = 0):  # type: ignore[no-untyped-def]

@@ -71,6 +71,10 @@ class Parser:
             if item not in self._early:
                 self._early[item] = self._submit([item])[0]
 
+    def busy(self) -> bool:
+        """Whether a file handed over by ``prefetch`` is still being parsed."""
+        return any(not future.done() for future in self._early.values())
+
     def summarize(self, items: Iterable[Item], progress: Callable[[int, int], None] | None = None) -> list[ModuleSummary]:
         """The summaries of ``items``, in their order; ``progress(done, total)`` follows the parsing.
 

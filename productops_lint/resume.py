@@ -160,6 +160,8 @@ class ResumeMixin:
         wanted = {t for t in targets if t in state.matched} if targets is not None else None
         if not self._restore(state, changed, wanted):
             return self._forget()
+        if lazy and not stands:
+            self._restore_while_parsing(state, changed)
         edited = None if stands else self._edited(state, changed, passing)
         if lazy and (stands or edited is not None):
             self._adopt(state)
@@ -174,6 +176,23 @@ class ResumeMixin:
             self._matched.update(edited or ())
             self._adopt(state)
         return True
+
+    def _restore_while_parsing(self, state: ProjectState, changed: set[str]) -> None:
+        """Restore selected summaries while a worker still parses the changed files.
+
+        If the edit moves the fixpoint, the run needs them all, and this time would otherwise be
+        spent waiting; if it does not, the extra summaries change no answer (they count as
+        loaded already, see ``Index.defer``).
+        """
+        busy = self._parser.busy  # type: ignore[attr-defined]
+        for path, key in state.matched.items():
+            if not busy():
+                return
+            if path in changed or path in self._summaries or key is None:
+                continue
+            summary = self.cache.get(key) if self.cache is not None else None
+            if isinstance(summary, ModuleSummary) and summary.path == path:
+                self._store(summary)  # type: ignore[attr-defined]
 
     def _forget(self) -> bool:
         # A summary left the cache: forget everything taken from the state. Summaries loaded by

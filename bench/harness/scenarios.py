@@ -85,20 +85,26 @@ def clear_cache(root: Path) -> Callable[[int], None]:
 
 
 class FileToucher:
-    """Edits one file before a run (a new comment line, so content and mtime change); restores it after."""
+    """Edits one file before a run, so content and mtime change; restores it after.
 
-    MARK = b"# edited for benchmark run "
+    The edit is one line appended: a comment, or (``function=True``) a new function, an edit that
+    changes what other modules can see of the file.
+    """
 
-    def __init__(self, path: Path) -> None:
+    MARKS = (b"# edited for benchmark run ", b"def _edited_for_benchmark_run_")
+
+    def __init__(self, path: Path, function: bool = False) -> None:
         self.path = path
+        self.function = function
         text = path.read_bytes()
-        # A run killed mid-edit leaves the mark behind; start from the clean file regardless.
-        while (cut := text.rfind(self.MARK)) != -1 and text.endswith(b"\n") and b"\n" not in text[cut:-1]:
-            text = text[:cut]
+        # A run killed mid-edit leaves its line behind; start from the clean file regardless.
+        while text.endswith(b"\n") and text[text.rfind(b"\n", 0, -1) + 1 :].startswith(self.MARKS):
+            text = text[: text.rfind(b"\n", 0, -1) + 1]
         self.original = text
 
     def before(self, rep: int) -> None:
-        self.path.write_bytes(self.original + self.MARK + f"{rep}\n".encode())
+        line = f"{rep}(): return {rep}" if self.function else f"{rep}"
+        self.path.write_bytes(self.original + self.MARKS[self.function] + f"{line}\n".encode())
 
     def restore(self) -> None:
         self.path.write_bytes(self.original)
@@ -170,6 +176,7 @@ def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
     edited = FileToucher(small_file(corpus))
     path = edited.path.relative_to(root).as_posix()
     hooks = {"before_each": edited.before, "after_each": edited.restore}
+    widened = FileToucher(edited.path, function=True)
     quiet = FileToucher(quiet_file(corpus))
     quiet_path = quiet.path.relative_to(root).as_posix()
     return [
@@ -181,6 +188,10 @@ def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
                  before_each=quiet.before, after_each=quiet.restore),
         Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file (project cache present)",
                  lint_cmd(path), root, reps, findings=count_productops, extra={"file": path}, **hooks),
+        Scenario("one.function", "one-file", "productops-lint",
+                 "productops-lint, one file, a new function appended (the project's wrappers are inferred again)",
+                 lint_cmd(path), root, reps, findings=count_productops,
+                 before_each=widened.before, after_each=widened.restore),
         Scenario("one.nocache", "one-file", "productops-lint", "productops-lint, one file, `--no-cache`",
                  lint_cmd(path, "--no-cache"), root, reps, findings=count_productops, **hooks),
         Scenario("one.semgrep", "one-file", "semgrep", "semgrep, one file", semgrep_cmd(path), root, reps,

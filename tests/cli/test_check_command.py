@@ -162,3 +162,19 @@ def test_a_run_from_a_subfolder_finds_the_project(project: Project) -> None:
     run = project.run("check", cwd=project.root / "app")
 
     assert [code for *_, code in reported(run.stdout)] == ["PO101", "PO301"]
+
+
+def test_a_run_collects_cycles_less_often_and_restores_the_collector(project: Project, monkeypatch) -> None:
+    import gc
+
+    import productops_lint.run as run_module
+
+    project.write("app.py", CLEAN)
+    seen: list[tuple[int, int, int]] = []
+    real = run_module.lint
+    monkeypatch.setattr(run_module, "lint", lambda *a, **k: seen.append(gc.get_threshold()) or real(*a, **k))
+    before = gc.get_threshold()
+
+    assert project.run("check").exit_code == 0
+    assert seen and seen[0][0] > before[0]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -133,3 +133,27 @@ def test_a_resume_that_fails_after_loading_summaries_starts_from_a_new_project(m
     # The edit moves the fixpoint, so every selected summary is needed, and one is gone.
     assert len(made) == 2 and made[0].spoiled and not made[1].spoiled
     assert _answer(result) == _answer(_analyze(files, ["app/prefixed.py"]))
+
+
+@pytest.mark.parametrize(("path", "change"), [("app/a.py", _edit("Cart Viewd", "Cart Viewed")), ("app/prefixed.py", _edit("PREFIX + name", "'Fixed'"))])
+def test_summaries_are_restored_while_the_edited_file_parses(monkeypatch, path, change):
+    from productops_lint.parallel import Parser
+
+    files, memory = {**ADVERSARIAL, **EXTRA, **MORE}, _Memory()
+    states: list[ProjectState] = []
+    _analyze(files, kept=states, cache=memory)
+    files[path] = change(files[path])
+    # As if a worker were still parsing the edited file: the wait is used to restore summaries.
+    monkeypatch.setattr(Parser, "busy", lambda self: True)
+    restored_before_check: list[int] = []
+    real = edits_module.keeps_fixpoint
+
+    def check(old, new, trackers, index):
+        restored_before_check.append(len(index.loaded()))
+        return real(old, new, trackers, index)
+
+    monkeypatch.setattr(edits_module, "keeps_fixpoint", check)
+    result = _analyze(files, [path], state=states[-1], cache=memory)
+    # Every selected file with a summary (the edited one as it is now) was loaded by then.
+    assert restored_before_check == [sum(key is not None for key in states[-1].matched.values())]
+    assert _answer(result) == _answer(_analyze(files, [path]))
