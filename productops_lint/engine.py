@@ -109,6 +109,7 @@ def analyze(
     project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
     if project.spoiled:
+        # Resuming failed part-way (a summary left the cache): start from a clean project.
         project.close()
         project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     calls = project.tracking_calls(targets, prefilter=prefilter)

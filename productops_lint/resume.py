@@ -151,7 +151,7 @@ class ResumeMixin:
         # The fixpoint stands when no changed file was loaded and none passes, or (checked below,
         # once they are parsed) when each such file's edit leaves it standing.
         stands = not changed & state.loaded and not passing
-        # A run over named files then needs only their summaries.
+        # A run over named files needs only their summaries while the fixpoint stands.
         lazy = targets is not None
         if lazy:
             # Resolve as the last run did: its selected files count as loaded, and are read on first use.
