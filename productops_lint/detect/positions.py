@@ -39,9 +39,9 @@ class _Syntactic:
 
     def __exit__(self, *exc: object) -> bool:
         spans = self.state.spans
-        start = spans[self.start_node][0] if self.start_node is not None else self.start
-        end = spans[self.end_node][1] if self.end_node is not None else self.state.offset
-        spans[self.node] = (start, end)
+        start = spans[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = spans[id(self.end_node)][1] if self.end_node is not None else self.state.offset
+        spans[id(self.node)] = (start, end)
         return False
 
 
@@ -49,7 +49,9 @@ class _Syntactic:
 class _OffsetState(CodegenState):
     """PositionProvidingCodegenState's bookkeeping with offsets in place of lines and columns."""
 
-    spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    # Keyed by id(): a node's own __hash__ is a Python call, and this runs for every node. The
+    # tree keeps every node alive while the spans are in use.
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     offset: int = 0
     popped: str = ""
     _stack: list[int] = field(default_factory=list)
@@ -68,8 +70,9 @@ class _OffsetState(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._stack.pop()
-        if node not in self.spans:  # a syntactic range recorded inside wins, as in PositionProvider
-            self.spans[node] = (start, self.offset)
+        key = id(node)
+        if key not in self.spans:  # a syntactic range recorded inside wins, as in PositionProvider
+            self.spans[key] = (start, self.offset)
 
     def pop_trailing_newline(self) -> None:
         # The module's last newline, generated and then dropped for a file without one, still
@@ -99,9 +102,9 @@ class Positions:
         return CodePosition(line, offset - self._starts[line - 1])
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        start, end = self._spans[node]
+        start, end = self._spans[id(node)]
         return CodeRange(self._position(start), self._position(end))
 
     def text_of(self, node: cst.CSTNode) -> str:
-        start, end = self._spans[node]
+        start, end = self._spans[id(node)]
         return self._text[start:end]
