@@ -4,8 +4,8 @@ Resolution only ever reaches a tracker through an import: of an SDK module, or o
 the project (a qualified name that leads to a tracker: a wrapper, a client, a class holding one, or
 a name re-exporting one). So a file needs (1) an SDK's name or an export's last name somewhere in
 its bytes, and (2) an import statement of the SDK, of the export, or of a module above the export
-with the rest of its dotted path spelled out in the file. Stage (1) is one regular expression over
-the bytes; stage (2) reads import lines without parsing Python. A file that fails either could not
+with the rest of its dotted path spelled out in the file. Stage (1) searches the bytes for each
+word; stage (2) reads import lines without parsing Python. A file that fails either could not
 have resolved to a tracker, so skipping it changes no finding. New exports found while analysing
 (inferred wrappers) widen both stages, and the files skipped so far are looked at again.
 """
@@ -39,9 +39,9 @@ class Words:
     def __init__(self, names: Iterable[str]) -> None:
         self.names = tuple(sorted({n for n in names if n}))
         self.name_set = frozenset(self.names)
-        plain = [n for n in self.names if n.isascii() and n.isidentifier()]
-        self._needles = tuple((n.encode(), n) for n in plain)
-        other = [n.encode() for n in self.names if n not in set(plain)]
+        plain = {n for n in self.names if n.isascii() and n.isidentifier()}
+        self._needles = tuple((n.encode(), n) for n in self.names if n in plain)
+        other = [n.encode() for n in self.names if n not in plain]
         self._pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in other) + rb")\b") if other else None
 
     def __bool__(self) -> bool:
