@@ -190,8 +190,8 @@ class ResumeMixin:
                 return
             if path in changed or path in self._summaries or key is None:
                 continue
-            summary = self.cache.get(key) if self.cache is not None else None
-            if isinstance(summary, ModuleSummary) and summary.path == path:
+            summary = self._cached(key, path)
+            if summary is not None:
                 self._store(summary)  # type: ignore[attr-defined]
 
     def _forget(self) -> bool:
@@ -217,9 +217,9 @@ class ResumeMixin:
 
         self._summarize_paths(touched)  # type: ignore[attr-defined]
         for path in touched:
-            old = self.cache.get(state.matched[path]) if self.cache is not None else None  # type: ignore[index]
+            old = self._cached(state.matched[path], path)  # type: ignore[arg-type]
             new = self._summaries.get(path)
-            if not isinstance(old, ModuleSummary) or old.path != path or new is None:
+            if old is None or new is None:
                 return None
             if not keeps_fixpoint(old, new, state.trackers, self.index):
                 return None
@@ -231,12 +231,12 @@ class ResumeMixin:
         for path, key in state.matched.items():
             if path in changed or (only is not None and path not in only):
                 continue
-            summary: object = self._summaries.get(path)  # read already to resolve a name
+            summary = self._summaries.get(path)  # read already to resolve a name
             if summary is None and key is None:
                 summary = ModuleSummary(path, module_name(path, self.config.src), {}, {}, {}, (), {}, {})
             elif summary is None:
-                summary = self.cache.get(key) if self.cache is not None else None
-            if not isinstance(summary, ModuleSummary) or summary.path != path:
+                summary = self._cached(key, path)
+            if summary is None:
                 return False
             restored.append(summary)
         for summary in restored:
@@ -250,6 +250,11 @@ class ResumeMixin:
             if path not in changed and (only is None or path in only):
                 self._problems[path] = problem
         return True
+
+    def _cached(self, key: str, path: str) -> ModuleSummary | None:
+        """The summary stored under ``key`` for ``path``; None if it left the cache or is not that file's."""
+        summary = self.cache.get(key) if self.cache is not None else None
+        return summary if isinstance(summary, ModuleSummary) and summary.path == path else None
 
     def _adopt(self, state: ProjectState) -> None:
         # Nothing the fixpoint rests on changed: it stands, inferred wrappers included.
