@@ -1,6 +1,6 @@
 """`python -m productops_lint` runs the CLI."""
 
-from .cli import main
+from .scripts import lint
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    lint()

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
 from . import __version__
 from .detect.modules import module_name
-from .detect.values import ModuleSummary
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .config import Config
+    from .detect.values import ModuleSummary
     from .engine import SummaryCache
+    from .warm import Part, WarmWorker
 
 # (path, module name, source text)
 Item = tuple[str, str, str]
@@ -49,13 +50,33 @@ class Parser:
 
     The workers start when a run has ``PARALLEL_MIN_FILES`` files to parse, or when files are
     handed over early (``prefetch``), and stay until ``close``: later, smaller rounds go to
-    workers that have libcst imported already, which takes longer than parsing a few files.
+    workers that have libcst imported already, which takes longer than parsing a few files. A
+    parser made by ``warm`` hands its first early batch to a worker forked before the run began.
     """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
-        self._early: dict[Item, Future[list[ModuleSummary]]] = {}
+        self._early: dict[Item, Future[list[ModuleSummary]] | Part] = {}
+        self._warm: WarmWorker | None = None
+
+    @classmethod
+    def warm(cls, paths: Sequence[str], jobs: int | None) -> Parser | None:
+        """A parser with a worker already importing libcst, for a run over a few named files (``warm.WarmWorker``).
+
+        Such a run (pre-commit's) spends most of its time waiting for a worker to import libcst
+        and parse. Started before this process reads its config, the import overlaps everything
+        else the run does. A run over a folder or many files starts its process pool as usual.
+        """
+        from .warm import WarmWorker, wanted
+
+        jobs = jobs or os.cpu_count() or 1
+        worker = WarmWorker.start() if wanted(paths, jobs) else None
+        if worker is None:
+            return None
+        parser = cls(jobs)
+        parser._warm = worker
+        return parser
 
     def prefetch(self, items: list[Item]) -> None:
         """Start parsing ``items`` in a worker now, while this process goes on; ``summarize`` takes the results.
@@ -65,11 +86,17 @@ class Parser:
         """
         if self.jobs < 2 or not items:
             return
-        if self._pool is None:
+        items = [item for item in items if item not in self._early]
+        if self._warm is not None and not self._warm.used and items:
+            from .warm import Part
+
+            batch = self._warm.submit(items)
+            self._early.update((item, Part(batch, index)) for index, item in enumerate(items))
+            return
+        if self._pool is None and items:
             self._start()
         for item in items:
-            if item not in self._early:
-                self._early[item] = self._submit([item])[0]
+            self._early[item] = self._submit([item])[0]
 
     def busy(self) -> bool:
         """Whether a file handed over by ``prefetch`` is still being parsed."""
@@ -81,36 +108,37 @@ class Parser:
         ``items`` may be a generator that is still searching files: batches go to the workers as
         they fill, so parsing overlaps the search.
         """
-        submitted: list[Future[list[ModuleSummary]]] = []
+        # In order: futures of worker batches, prefetched files, and lists parsed in this process.
+        slots: list[Future[list[ModuleSummary]] | Part | list[Item]] = []
         waiting: list[Item] = []  # not handed to a worker yet
         count = 0
         for item in items:
             count += 1
             early = self._early.pop(item, None)
             if early is not None:  # prefetched: its place in the order is kept
-                submitted.extend(self._submit(waiting))
-                submitted.append(early)
+                slots.extend(self._dispatch(waiting))
+                slots.append(early)
                 waiting = []
                 continue
             waiting.append(item)
             if self._pool is None and self.jobs > 1 and len(waiting) >= PARALLEL_MIN_FILES:
                 self._start()
             if self._pool is not None and len(waiting) >= _BATCH:
-                submitted.extend(self._submit(waiting))
+                slots.extend(self._submit(waiting))
                 waiting = []
+        slots.extend(self._dispatch(waiting))
         results: list[ModuleSummary] = []
-        if self._pool is None:  # too few files for workers, and none running
-            for item in waiting:
-                results.extend(summarize_batch([item]))
-                if progress is not None:
-                    progress(len(results), count)
-            return results
-        submitted.extend(self._submit(waiting))
-        for future in submitted:  # in order: a late batch waits for the ones before it
-            results.extend(future.result())
+        for slot in slots:  # in order: a late batch waits for the ones before it
+            results.extend(summarize_batch(slot) if isinstance(slot, list) else slot.result())
             if progress is not None:
                 progress(len(results), count)
         return results
+
+    def _dispatch(self, items: list[Item]) -> list[Future[list[ModuleSummary]] | Part | list[Item]]:
+        """``items`` sent to the workers, or (too few files for workers, and none running) one by one here."""
+        if self._pool is not None:
+            return list(self._submit(items))
+        return [[item] for item in items]
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor  # only when many files need parsing
@@ -124,11 +152,14 @@ class Parser:
         return [self._pool.submit(summarize_batch, items[i : i + _BATCH]) for i in range(0, len(items), _BATCH)]
 
     def close(self) -> None:
+        if self._warm is not None:
+            self._warm.stop()
+            self._warm = None
         if self._pool is not None:
             # A prefetched file the run did not need after all (its gate moved) is dropped.
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-            self._early.clear()
+        self._early.clear()
 
 
 class _Files(Protocol):

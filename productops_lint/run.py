@@ -102,18 +102,21 @@ def lint(
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
     overrides: Mapping[str, str] | None = None,
+    parser: "Parser | None" = None,
 ) -> Result:
     """Analyze the project (or ``paths``); ``overrides`` stand in for the text of some files.
 
     With the cache on, a run whose inputs are all unchanged returns the stored result at once.
+    A ``parser`` started beforehand (``Parser.warm``) is used, then closed.
     """
-    provider = ws.provider(use_cache)
-    cache = files.FileCache(ws.cache_dir) if use_cache else None
-    jobs = jobs or os.cpu_count() or 1
-    # The key of the last run's pre-filter fixpoint: a run over a few changed files starts from it.
-    state_key = _state_key(ws) if cache is not None and prefilter and not overrides else None
-    parser = _parse_early(ws, provider, cache, state_key, paths, jobs) if cache is not None and state_key and paths else None
     try:
+        provider = ws.provider(use_cache)
+        cache = files.FileCache(ws.cache_dir) if use_cache else None
+        jobs = jobs or os.cpu_count() or 1
+        # The key of the last run's pre-filter fixpoint: a run over a few changed files starts from it.
+        state_key = _state_key(ws) if cache is not None and prefilter and not overrides else None
+        if cache is not None and state_key and paths:
+            parser = _parse_early(ws, provider, cache, state_key, paths, jobs, parser)
         return _lint(ws, provider, cache, paths, jobs, prefilter, progress, overrides, parser, state_key)
     finally:
         if parser is not None:
@@ -189,15 +192,21 @@ def _gate_key(state_key: str) -> str:
 
 
 def _parse_early(
-    ws: Workspace, provider: files.FileProvider, cache: files.FileCache, state_key: str, paths: Sequence[str], jobs: int
+    ws: Workspace,
+    provider: files.FileProvider,
+    cache: files.FileCache,
+    state_key: str,
+    paths: Sequence[str],
+    jobs: int,
+    parser: "Parser | None",
 ) -> "Parser | None":
     """A parser already at work on the named files the run will likely parse (see ``parallel.parse_early``)."""
     gate = cache.get(_gate_key(state_key)) if jobs > 1 else None
     if not (isinstance(gate, tuple) and len(gate) == 3 and all(isinstance(part, frozenset) for part in gate)):
-        return None
+        return parser
     from .parallel import Parser, parse_early
 
-    parser = Parser(jobs)
+    parser = parser or Parser(jobs)
     parse_early(parser, provider, ws.config, cache, gate, paths)
     return parser
 

@@ -46,10 +46,10 @@ def test_each_hook_is_a_python_console_script_of_this_distribution(hook: dict[st
     entry = str(hook["entry"])
     assert entry in SCRIPTS, f"{entry} is not in [project.scripts]"
     module, _, function = SCRIPTS[entry].partition(":")
-    assert module == "productops_lint.hooks"
-    import productops_lint.hooks as hooks
+    assert module == "productops_lint.scripts"
+    import productops_lint.scripts as scripts
 
-    assert callable(getattr(hooks, function))
+    assert callable(getattr(scripts, function))
 
 
 def test_file_hooks_take_python_files_and_registry_takes_rule_files() -> None:
