@@ -34,12 +34,13 @@ def prestart(args: Sequence[str]) -> None:
     """Fork a warm worker before the command line is parsed, if ``args`` may name a few Python files.
 
     A console script calls this first, so that the worker imports libcst while this process
-    imports click and the rest of the tool. The guess is cheap to get wrong: the run takes the
-    worker only if its parsed options want one (``WarmWorker.start``); ``discard`` ends it otherwise.
+    imports click and the rest of the tool. The guess costs only CPU when wrong: the run takes
+    the worker only if its parsed options want one (``WarmWorker.start``); ``discard`` ends it
+    otherwise. On one core the worker's import would slow this process down, so none is forked.
     """
     global _prestarted
     named = [arg for arg in args if arg.endswith(".py")]
-    if _prestarted is None and "--no-cache" not in args and wanted(named, 2):
+    if _prestarted is None and "--no-cache" not in args and wanted(named, os.cpu_count() or 1):
         _prestarted = WarmWorker.fork()
 
 

@@ -135,12 +135,21 @@ def test_which_runs_want_a_warm_worker(paths, jobs, expected):
         (["check", *[f"m{i}.py" for i in range(MAX_FILES + 1)]], False),
     ],
 )
-def test_prestart_forks_only_for_a_few_named_python_files(args, forks):
+def test_prestart_forks_only_for_a_few_named_python_files(args, forks, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     prestart(args)
     assert (warm._prestarted is not None) is forks
 
 
-def test_the_run_takes_the_prestarted_worker_and_discard_ends_one_nobody_took():
+def test_prestart_forks_nothing_on_one_core(monkeypatch):
+    # The run would not take it (one job by default), and its import would compete with the run.
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    prestart(["check", "shop/cart.py"])
+    assert warm._prestarted is None
+
+
+def test_the_run_takes_the_prestarted_worker_and_discard_ends_one_nobody_took(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     prestart(["check", "a.py"])
     early = warm._prestarted
     assert early is not None
