@@ -19,6 +19,9 @@ from typing import Callable
 
 import libcst as cst
 
+# The working tree's code, not the copy the last benchmark run installed into the venv.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from productops_lint.detect.modules import module_name
 from productops_lint.detect.positions import Positions
 from productops_lint.detect.scopes import expression_contexts, scopes

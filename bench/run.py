@@ -5,8 +5,9 @@
     python bench/run.py --write-readme  # full run, then the tables into bench/README.md
     python bench/run.py --report-only --write-readme   # re-render README from latest.json
 
-The first run creates bench/.work/venv (peers from PyPI, this repository editable), downloads
-the PyPI corpus and generates the app tree; later runs reuse all three while they are current.
+The first run creates bench/.work/venv (peers from PyPI), downloads the PyPI corpus and
+generates the app tree; later runs reuse all three while they are current. Every run installs
+this working tree into that venv as a regular package, as users get it.
 """
 
 from __future__ import annotations
@@ -119,10 +120,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     # Untimed warm-up: the file system cache holds every corpus, and every tool has run once
     # (byte-code compiled, binaries paged in), so no row pays a one-off cost the others don't.
     quiet = env.quiet_env()
-    # The runs write no byte code (PYTHONDONTWRITEBYTECODE), so an editable install of this
-    # working tree would compile every edited module on every run. pip compiles an installed
-    # package once; do the same here, so productops-lint is measured as users run it.
-    run_once([env.tool("python"), "-m", "compileall", "-q", str(env.REPO / "productops_lint")], env.REPO, os.environ.copy(), 300)
+    env.install_tool(log)
     for corpus in (gen, real):
         run_once([env.tool("rg"), "-c", "--no-ignore", "-t", "py", "import", "."], corpus.root, quiet, 300)
     for s in sc.one_file_scenarios(gen, 1):
