@@ -157,7 +157,7 @@ class _Batch:
             if self._worker._results >= 0:
                 try:
                     summaries = pickle.loads(self._worker._receive())
-                except Exception:  # the child died (killed, out of memory, a crash): parse here
+                except Exception:  # noqa: BLE001 - the child died (killed, out of memory, a crash): parse here
                     summaries = None
             if not isinstance(summaries, list) or len(summaries) != len(self._items):
                 from .detect.summarize import summarize

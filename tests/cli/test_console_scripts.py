@@ -21,7 +21,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="wa
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_a_quick_exit_flushes_everything_printed_first():
@@ -65,7 +65,7 @@ def _survivors(marker: str) -> list[int]:
 def _script(project: Project, marker: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "PRODUCTOPS_RUN_MARKER": marker}
     env.pop("PRODUCTOPS_DEBUG", None)
-    return subprocess.run([str(SCRIPT), *args], cwd=project.root, capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([str(SCRIPT), *args], cwd=project.root, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
 @linux_only
@@ -99,7 +99,7 @@ def test_check_hands_the_named_file_to_the_warm_worker(project: Project, monkeyp
     sent: list[list[str]] = []
     submit = WarmWorker.submit
 
-    def spy(self: WarmWorker, items: list[tuple[str, str, str]]):  # noqa: ANN202
+    def spy(self: WarmWorker, items: list[tuple[str, str, str]]) -> object:
         sent.append([path for path, _, _ in items])
         return submit(self, items)
 
