@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .engine import SummaryCache
 
 # Bump when ProjectState's shape or meaning changes.
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 # How many files may differ from the saved state before it is rewritten. Each costs a resumed
 # run a read and a pre-filter test; rewriting costs pickling every file's digest.
 _DRIFT = 32

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from . import files
+from . import files, saved_state
 from .config import Config
 from .engine import Result, analyze
 from .registry.model import Plan
@@ -143,13 +143,15 @@ def _lint(
             return hit
     # Without a run key (an unreadable file) nothing is resumed or kept.
     state_key = state_key if key is not None else None
-    state = cache.get(state_key) if cache is not None and state_key is not None else None
+    saved = saved_state.load(cache, state_key) if cache is not None and state_key is not None else saved_state.Saved(None)
+    state = saved.state
 
     def keep_state(new: ProjectState) -> None:
         # Only passed on when both exist; the check keeps the type checker informed.
         if cache is not None and state_key is not None and new.replaces(state):
-            cache.put(state_key, new)
-            cache.put(_gate_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
+            saved_state.store(cache, state_key, new, saved)
+            if state is None or (state.gate, state.roots) != (new.gate, new.roots):
+                cache.put(_gate_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
     result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
@@ -159,7 +161,7 @@ def _lint(
         cache=cache,
         prefilter=prefilter,
         progress=progress,
-        state=state if isinstance(state, ProjectState) and state.format == STATE_FORMAT else None,
+        state=state,
         keep_state=keep_state if state_key is not None else None,
         parser=parser,
     )

@@ -92,7 +92,7 @@ class _Manifest:
             live = {entry[4] for entry in self._entries.values()}
             words = {k: v for k, v in self._words.items() if k in live}
             data = {"format": 3, "entries": self._entries, "words": words}
-            write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
             self._dirty = 0
         except OSError:
             pass
@@ -127,18 +127,25 @@ class FileCache:
                 self._ready = True
             target = self._path(key)
             target.parent.mkdir(exist_ok=True)
-            write_bytes_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         except OSError:
             pass  # a read-only checkout still lints, just without a cache
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` in one step: a reader sees the old bytes or the new, never a mix.
+
+    ``durable`` first forces the bytes to disk, so that a crash cannot leave an empty file where
+    the old one was: for the user's files. The cache skips it (about 1 ms a file, for hundreds of
+    files in a cold run): an entry a crash cut short fails to unpickle and is recomputed.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
