@@ -86,6 +86,14 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self._import_cache: dict[tuple[int, str], tuple[str, ...]] = {}
         self.returns: dict[str, list[ReturnSite]] = {}
 
+    def close(self) -> None:
+        """Drop the converter, which points back here.
+
+        The two would otherwise form a cycle that keeps the whole tree, its positions and tables
+        alive until the cycle collector finds them: half of what a worker's collections scan.
+        """
+        del self.conv
+
     # -- helpers the expression converter uses -------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
         return span_of(self.positions[node])
@@ -298,8 +306,11 @@ def summarize(path: str, module: str, source: str) -> ModuleSummary:
     try:
         # The metadata walks run in the constructor; any of them may hit the recursion limit.
         collector = _Collector(tree, source, path, module, is_package)
-        tree.visit(collector)
-        return collector.summary()
+        try:
+            tree.visit(collector)
+            return collector.summary()
+        finally:
+            collector.close()
     except RecursionError:
         return ModuleSummary(path, module, {}, {}, {}, (), {}, {}, error=(1, 0, "too deeply nested to analyze"))
 
