@@ -50,7 +50,11 @@ def test_a_process_with_another_thread_running_exits_the_normal_way():
 
 
 def _survivors(marker: str) -> list[int]:
-    """Processes still running with ``marker`` in their environment: what a run left behind."""
+    """Processes still running with ``marker`` in their environment: what a run left behind.
+
+    A worker orphaned by its parent's exit would end by itself once its import finished; this
+    catches one that stays (a pipe end held elsewhere, a worker never killed nor reaped).
+    """
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
