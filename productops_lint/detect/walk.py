@@ -54,6 +54,19 @@ _TRIVIA: tuple[type, ...] = (
     cst.Asynchronous,
 )
 
+_TRIVIA_SET = frozenset(_TRIVIA)
+_NODE_SET = frozenset({cst.CSTNode})
+
+
+def _derives(cls: object, bases: frozenset[type]) -> bool:
+    """``issubclass(cls, bases)``, read off the class's MRO.
+
+    libcst's node classes are ABCs: a first ABC subclass check walks the base's subclasses, and
+    deciding the node classes of one module that way took thousands of checks per process.
+    """
+    return isinstance(cls, type) and not bases.isdisjoint(cls.__mro__)
+
+
 Hook = Optional[Callable[[Any, cst.CSTNode], Any]]
 # (field name, visit_<Node>_<field>, leave_<Node>_<field>)
 Field = tuple[str, Hook, Hook]
@@ -93,7 +106,7 @@ def _classes_in(annotation: object) -> list[object]:
 
 def _holds_nodes(annotation: object) -> bool:
     """Whether a field of this type can hold a node (unresolvable types are assumed to)."""
-    return any(not isinstance(c, type) or issubclass(c, cst.CSTNode) for c in _classes_in(annotation) if c not in (type(None), str))
+    return any(not isinstance(c, type) or _derives(c, _NODE_SET) for c in _classes_in(annotation) if c not in (type(None), str))
 
 
 def _only_layout(annotation: object) -> bool:
@@ -101,7 +114,7 @@ def _only_layout(annotation: object) -> bool:
     for c in _classes_in(annotation):
         if c in (type(None), str, cst.MaybeSentinel):
             continue
-        if not (isinstance(c, type) and issubclass(c, _TRIVIA)):
+        if not _derives(c, _TRIVIA_SET):
             return False
     return True
 
@@ -115,9 +128,35 @@ def _names_layout(cls: type) -> bool:
             if not name.startswith(("visit_", "leave_")) or _hook(cls, name) is None:
                 continue
             node_cls = getattr(cst, name.split("_", 2)[1], None)
-            if isinstance(node_cls, type) and issubclass(node_cls, _TRIVIA):
+            if _derives(node_cls, _TRIVIA_SET):
                 return True
     return False
+
+
+# Per node class, what every visitor's entry is built from: the fields to walk in order (None:
+# libcst walks them, see ReadOnlyTraversal._entry), and those of them that hold only layout. None
+# for a value that is not a node. Worked out once per class, not once per visitor class: with
+# get_type_hints and ABC subclass checks it is most of a process's first summary.
+_Facts = tuple[Optional[tuple[str, ...]], frozenset[str]]
+_FACTS: dict[type, Optional[_Facts]] = {}
+
+
+def _node_facts(node_cls: type) -> Optional[_Facts]:
+    if node_cls in _FACTS:
+        return _FACTS[node_cls]
+    facts: Optional[_Facts] = None
+    if _derives(node_cls, _NODE_SET):
+        hints = typing.get_type_hints(node_cls)
+        order = child_fields(node_cls)
+        if any(f not in order and _holds_nodes(hints.get(f, object)) for f in _field_names(node_cls)):
+            # A libcst release that names its children some other way: rather than miss a
+            # child, let libcst walk this class's children (its own order and hooks; each such
+            # node is rebuilt once, the children come back through on_visit).
+            facts = (None, frozenset())
+        else:
+            facts = (order, frozenset(f for f in order if _only_layout(hints.get(f, object))))
+    _FACTS[node_cls] = facts
+    return facts
 
 
 def _hook(cls: type, name: str) -> Hook:
@@ -183,23 +222,19 @@ class ReadOnlyTraversal:
 
     @classmethod
     def _entry(cls, node_cls: type) -> Entry:
-        if not issubclass(node_cls, cst.CSTNode):
+        facts = _node_facts(node_cls)
+        if facts is None:
             cls._entries[node_cls] = _NOT_A_NODE
             return _NOT_A_NODE
+        order, layout = facts
         name = node_cls.__name__
-        hints = typing.get_type_hints(node_cls)
-        order = child_fields(node_cls)
-        fields: list[Field] | None = []
-        if any(f not in order and _holds_nodes(hints.get(f, object)) for f in _field_names(node_cls)):
-            # A libcst release that names its children some other way: rather than miss a
-            # child, let libcst walk this class's children (its own order and hooks; each such
-            # node is rebuilt once, the children come back through on_visit).
-            fields = None
-        else:
+        fields: list[Field] | None = None
+        if order is not None:
+            fields = []
             for field in order:
                 visit_attr = _hook(cls, f"visit_{name}_{field}")
                 leave_attr = _hook(cls, f"leave_{name}_{field}")
-                if not cls._sees_layout and visit_attr is None and leave_attr is None and _only_layout(hints.get(field, object)):
+                if not cls._sees_layout and visit_attr is None and leave_attr is None and field in layout:
                     continue
                 fields.append((field, visit_attr, leave_attr))
         leave = cls._on_leave or _hook(cls, f"leave_{name}")
