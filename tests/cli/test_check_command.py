@@ -178,3 +178,24 @@ def test_a_run_collects_cycles_less_often_and_restores_the_collector(project: Pr
     assert project.run("check").exit_code == 0
     assert seen and seen[0][0] > before[0]
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_restoring_the_collector_does_not_start_a_collection_of_what_the_run_built() -> None:
+    import gc
+
+    from productops_lint.cli import _fewer_collections
+
+    started: list[int] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    try:
+        with _fewer_collections():
+            built = [[i] for i in range(5_000)]  # far over the default threshold, under the run's
+            gc.callbacks.append(watch)  # from here: leaving the block must not collect
+        after = [[i] for i in range(100)]  # the next allocations: under the default threshold again
+    finally:
+        gc.callbacks.remove(watch)
+    assert started == [] and len(built) + len(after) == 5_100
