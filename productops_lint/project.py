@@ -271,10 +271,10 @@ class Project(ResumeMixin):
         words = Words(names)
         if not words:
             return []
-        finder = getattr(self.provider, "find_words", None)
-        if finder is None:
+        many = getattr(self.provider, "with_words", None)
+        if many is None:
             return [p for p in paths if (data := self._raw(p)) is not None and words.find(data)]
-        return [p for p in paths if finder(p, words)]
+        return many(paths, words)
 
     def _infer(self) -> None:
         if self.config.infer_wrappers:

@@ -20,6 +20,7 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".productops_cache", "site-packages",
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
+_UNSEARCHED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 RULE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -168,6 +169,27 @@ class FileProvider:
             return None
         # This runs for every file in every pre-filter round.
         return self._manifest.find_words(self._root_prefix + path, value, words, self._fresh.get(path))
+
+    def with_words(self, paths: Iterable[str], words: "Words") -> list[str]:
+        """The files among ``paths`` that contain any of ``words``: ``find_words`` over many files.
+
+        Asked of every file a run has not read (the files that mention a constant used as an
+        event name): an unchanged file's answer comes straight from the manifest's table.
+        """
+        if self._manifest is None:
+            return [path for path in paths if self.find_words(path, words)]
+        table, digests = self._manifest.words_table, self._digests
+        names, name_set = words.names, words.name_set
+        found: list[str] = []
+        for path in paths:
+            value = digests.get(path) if path in digests else self.digest(path)
+            searched, hits = table.get(value, _UNSEARCHED) if value is not None else _UNSEARCHED
+            if searched.issuperset(names):
+                if not hits.isdisjoint(name_set):
+                    found.append(path)
+            elif value is not None and self.find_words(path, words):
+                found.append(path)
+        return found
 
     def paths(self) -> list[str]:
         if self._paths is None:

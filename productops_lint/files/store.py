@@ -44,6 +44,11 @@ class _Manifest:
         except Exception:  # missing or corrupt: start afresh
             self._entries, self._words = {}, {}
 
+    @property
+    def words_table(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Content digest -> (words searched for in that content, the ones found)."""
+        return self._words
+
     def find_words(self, full: str, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
         """Which of ``words`` the file (whose content digest is ``value``) contains."""
         searched, found = self._words.get(value, _NOTHING)

@@ -61,3 +61,35 @@ def test_a_few_new_entries_do_not_rewrite_a_loaded_manifest(tmp_path):
     second.digest(extra, "last.py")
     second.save()
     assert where.read_bytes() != written
+
+
+def test_many_files_at_once_answer_as_one_at_a_time(tmp_path):
+    """``FileProvider.with_words``: searched and unsearched words, changed and unreadable files."""
+    from productops_lint.config import Config
+    from productops_lint.files import FileProvider
+
+    texts = {
+        "a.py": "ORDER = 'x'\n",
+        "b.py": "from a import ORDER\n",
+        "c.py": "nothing = 1\n",
+        "d.py": "CART + ORDER\n",
+        "e.py": "CART\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+
+    def provider() -> FileProvider:
+        return FileProvider(tmp_path, Config(), tmp_path / "cache")
+
+    first = provider()
+    paths = first.paths()
+    assert first.with_words(paths, Words(["ORDER", "CART"])) == ["a.py", "b.py", "d.py", "e.py"]
+    assert first.with_words(paths, Words(["CART"])) == ["d.py", "e.py"]  # from the table: a.py found ORDER only
+    first.save()
+    (tmp_path / "b.py").write_text("import a\n")  # changed since: read again
+    (tmp_path / "e.py").unlink()  # gone: left out
+    second = provider()
+    for names in (["ORDER"], ["CART"], ["ORDER", "CART"], ["nothing", "ORDER"]):
+        one_by_one = [p for p in paths if second.find_words(p, Words(names))]
+        assert provider().with_words(paths, Words(names)) == one_by_one
+    assert provider().with_words(paths, Words(["ORDER"])) == ["a.py", "d.py"]
