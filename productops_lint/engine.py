@@ -104,8 +104,10 @@ def analyze(
     A ``parser`` the caller owns (and closes) may already be parsing some files.
     """
     from .project import Project
-    from .checks.runner import run_checks
+    from .checks.runner import enabled_checks, run_checks
 
+    # Loaded before the calls are found: a run over named files does it while its worker parses.
+    checks = enabled_checks(config)
     project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
     if project.spoiled:
@@ -120,7 +122,7 @@ def analyze(
     if keep_state is not None and (snapshot := project.snapshot()) is not None:
         keep_state(snapshot)
     diagnostics = list(project.file_diagnostics(targets))
-    diagnostics.extend(run_checks(calls, plan, config))
+    diagnostics.extend(run_checks(calls, plan, config, checks))
     diagnostics = _suppress(diagnostics, calls, project.text)
     diagnostics.sort(key=lambda d: (d.path, d.span, d.code, d.message))
     wanted = {d.path for d in diagnostics} | {c.path for c in calls}

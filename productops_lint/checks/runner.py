@@ -16,8 +16,10 @@ def enabled_checks(config: Config) -> list[Check]:
     return [cls() for code, cls in all_checks().items() if is_enabled(config, code)[0]]
 
 
-def run_checks(calls: Iterable[TrackingCall], plan: Plan, config: Config) -> Iterator[Diagnostic]:
-    checks = enabled_checks(config)
+def run_checks(
+    calls: Iterable[TrackingCall], plan: Plan, config: Config, checks: list[Check] | None = None
+) -> Iterator[Diagnostic]:
+    checks = enabled_checks(config) if checks is None else checks
     ctx = CheckContext(plan=plan)
     for call in calls:
         for check in checks:
