@@ -147,9 +147,11 @@ def _fewer_collections() -> Iterator[None]:
     """
     import gc
 
+    from .warm import COLLECT_AFTER
+
     old = gc.get_threshold()
     gc.freeze()  # what start-up imported lives until exit: never rescanned
-    gc.set_threshold(100_000, 20, 20)
+    gc.set_threshold(COLLECT_AFTER, 20, 20)
     try:
         yield
     finally:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
 from . import __version__
 from .detect.modules import module_name
+from .warm import Item, Part, WarmWorker, wanted
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -15,10 +16,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .detect.values import ModuleSummary
     from .engine import SummaryCache
-    from .warm import Part, WarmWorker
 
-# (path, module name, source text)
-Item = tuple[str, str, str]
 
 # Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
 SUMMARY_FORMAT = 5
@@ -68,8 +66,6 @@ class Parser:
         and parse. Started before this process reads its config, the import overlaps everything
         else the run does. A run over a folder or many files starts its process pool as usual.
         """
-        from .warm import WarmWorker, wanted
-
         jobs = jobs or os.cpu_count() or 1
         worker = WarmWorker.start() if wanted(paths, jobs) else None
         if worker is None:
@@ -88,8 +84,6 @@ class Parser:
             return
         items = [item for item in items if item not in self._early]
         if self._warm is not None and not self._warm.used and items:
-            from .warm import Part
-
             batch = self._warm.submit(items)
             self._early.update((item, Part(batch, index)) for index, item in enumerate(items))
             return

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from .detect.values import ModuleSummary
 
-# (path, module name, source text), as parallel.Item
+# (path, module name, source text): what a worker is asked to summarize.
 Item = tuple[str, str, str]
+# A short process building many small objects collects cycles after this many allocations, not
+# 700: the command-line run (cli._fewer_collections) and the warm worker, forked before it.
+COLLECT_AFTER = 100_000
 # A run over this many named files or more starts a process pool instead (parallel.Parser).
 MAX_FILES = 15
 
@@ -186,7 +189,7 @@ def _serve(requests: int, results: int) -> None:
 
     # This process lives for one command-line run: it collects cycles as rarely as the run does
     # (cli._fewer_collections), which it was forked too early to inherit.
-    gc.set_threshold(100_000, 20, 20)
+    gc.set_threshold(COLLECT_AFTER, 20, 20)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     chunks: list[bytes] = []
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..config import Config, parse_config
 from ..types import Location, Problem, UserError
-from .store import _Manifest, digest
+from .store import _NOTHING, _Manifest, digest
 
 if TYPE_CHECKING:
     from ..prefilter import Words
@@ -20,7 +20,6 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".productops_cache", "site-packages",
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
-_UNSEARCHED: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 RULE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -183,7 +182,7 @@ class FileProvider:
         found: list[str] = []
         for path in paths:
             value = digests.get(path) if path in digests else self.digest(path)
-            searched, hits = table.get(value, _UNSEARCHED) if value is not None else _UNSEARCHED
+            searched, hits = table.get(value, _NOTHING) if value is not None else _NOTHING
             if searched.issuperset(names):
                 if not hits.isdisjoint(name_set):
                     found.append(path)
