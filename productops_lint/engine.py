@@ -60,6 +60,9 @@ class DictProvider:
         data = self._files.get(path)
         return None if data is None else hashlib.sha256(data).hexdigest()
 
+    def digests(self, paths: Sequence[str]) -> dict[str, str | None]:
+        return {path: self.digest(path) for path in paths}
+
 
 @dataclass
 class Result:

@@ -9,7 +9,7 @@ from .detect.calls import count_other_uses, module_calls
 from .detect.infer import declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
-from .detect.modules import module_name
+from .detect.modules import module_name, module_table
 from .detect.values import CallVal, ModuleSummary, Ref
 from .parallel import Parser, summary_key
 from .prefilter import ImportGate, Words
@@ -79,9 +79,7 @@ class Project(ResumeMixin):
     def module_paths(self) -> dict[str, str]:
         """Module name -> file; built on first use (a run that resolves nothing never needs it)."""
         if self._module_paths is None:
-            self._module_paths = {}
-            for path in self.paths:
-                self._module_paths.setdefault(module_name(path, self.config.src), path)
+            self._module_paths = module_table(self.paths, self.config.src)
         return self._module_paths
 
     def _has_module(self, name: str) -> bool:

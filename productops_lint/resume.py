@@ -120,10 +120,10 @@ class ResumeMixin:
 
     def _digests(self) -> dict[str, str | None] | None:
         if self._digest_map is None:
-            digest = getattr(self.provider, "digest", None)
-            if digest is None:
+            digests = getattr(self.provider, "digests", None)
+            if digests is None:
                 return None
-            self._digest_map = {path: digest(path) for path in self.paths}
+            self._digest_map = digests(self.paths)
         return self._digest_map
 
     def resume(self, state: ProjectState, targets: set[str] | None = None) -> bool:

@@ -217,11 +217,10 @@ def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] 
     """Everything a run's result depends on: tool, config, rule files, targets, and every file's content."""
     h = _inputs(ws, "run")
     h.update(f"\0{targets!r}\0{prefilter}".encode())
-    for path in provider.paths():
-        file_digest = provider.digest(path)
-        if file_digest is None:
-            return None  # an unreadable file: compute afresh so it is reported
-        h.update(f"\0{path}\0{file_digest}".encode())
+    digests = provider.digests(provider.paths())
+    if None in digests.values():
+        return None  # an unreadable file: compute afresh so it is reported
+    h.update("".join(f"\0{path}\0{value}" for path, value in digests.items()).encode())
     return "run-" + h.hexdigest()
 
 

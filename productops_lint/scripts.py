@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Callable, NoReturn
 
+from . import codecache
 from .warm import discard, prestart
 
 # Nothing heavier than `warm` is imported up here: the worker is forked before click and the
-# rest of the tool load, so its import of libcst overlaps theirs (see warm.prestart).
+# rest of the tool load, so its import of libcst overlaps theirs (see warm.prestart). The code
+# cache is installed first, so that the worker's imports use it too.
+codecache.install()
 
 
 def lint() -> NoReturn:
@@ -63,4 +66,5 @@ def _run(command: Callable[[], object]) -> NoReturn:
         status = exc.code
     finally:
         discard()  # a worker forked for a run that did not take it
+    codecache.save()
     exit_now(status)

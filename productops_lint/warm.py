@@ -206,6 +206,12 @@ def _serve(requests: int, results: int) -> None:
         return  # stopped before it was needed
     items: list[Item] = pickle.loads(b"".join(chunks))
     summaries = [summarize(*item) for item in items]
+    # What the imports compiled, which the parent may never import itself. Saved before the
+    # answer, as the parent ends this process once it has it; there is something to save only
+    # in the first runs after an install or an upgrade.
+    from . import codecache
+
+    codecache.save()
     _write_all(results, pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
 
 

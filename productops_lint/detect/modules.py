@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:
     from libcst.metadata import CodeRange
@@ -45,3 +45,29 @@ def module_name(path: str, src_roots: Sequence[str] = (".",)) -> str:
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def module_table(paths: Iterable[str], src_roots: Sequence[str] = (".",)) -> dict[str, str]:
+    """Module name -> the first of ``paths`` with that name: ``module_name`` over a whole project in one loop."""
+    # Longest first, so the first root that matches is the one module_name picks.
+    roots = sorted({r.strip("/") for r in src_roots} - {"", "."}, key=len, reverse=True)
+    prefixes = [(root + "/", root) for root in roots]
+    table: dict[str, str] = {}
+    for path in paths:
+        rel = path
+        for prefix, root in prefixes:
+            if path.startswith(prefix) or path == root:
+                rel = path[len(prefix) :]
+                break
+        if rel.endswith(".py"):
+            rel = rel[:-3]
+        if "//" in rel or rel.startswith("/") or rel.endswith("/"):
+            name = ".".join(part for part in rel.split("/") if part)
+        else:
+            name = rel.replace("/", ".")
+        if name == "__init__":
+            name = ""
+        elif name.endswith(".__init__"):
+            name = name[:-9]
+        table.setdefault(name, path)
+    return table

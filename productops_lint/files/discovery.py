@@ -154,6 +154,17 @@ class FileProvider:
         self._digests[path] = value
         return value
 
+    def digests(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """``digest`` of each of ``paths``: unchanged files in one pass over the manifest."""
+        if self._manifest is None:
+            return {path: self.digest(path) for path in paths}
+        wanted = [path for path in paths if path not in self._digests]
+        known, others = self._manifest.unchanged(self._root_prefix, wanted)
+        self._digests.update(known)
+        for path in others:
+            self.digest(path)
+        return {path: self._digests[path] for path in paths}
+
     def save(self) -> None:
         if self._manifest is not None:
             self._manifest.save()

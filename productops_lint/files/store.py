@@ -8,7 +8,7 @@ import pickle
 import tempfile
 from pathlib import Path
 from time import time_ns
-from typing import Any
+from typing import Any, Iterable
 
 _NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
@@ -77,6 +77,35 @@ class _Manifest:
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
             return entry[4], None
+        return self._hash(full, key, stamp)
+
+    def unchanged(self, prefix: str, keys: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+        """(digest of each file the manifest vouches for, the other keys): ``digest`` over many files.
+
+        One loop with no call per file but the stat: a run over one changed file in a tree of
+        10,000 asks this of every file before anything else.
+        """
+        entries, stat, racy = self._entries, os.stat, self._RACY_NS
+        known: dict[str, str] = {}
+        others: list[str] = []
+        for key in keys:
+            entry = entries.get(key)
+            if entry is None:
+                others.append(key)
+                continue
+            try:
+                st = stat(prefix + key)
+            except OSError:
+                others.append(key)
+                continue
+            mtime = st.st_mtime_ns
+            if entry[0] == mtime and entry[1] == st.st_size and entry[2] == st.st_ino and mtime < entry[3] - racy:
+                known[key] = entry[4]
+            else:
+                others.append(key)
+        return known, others
+
+    def _hash(self, full: str, key: str, stamp: tuple[int, int, int]) -> tuple[str | None, bytes | None]:
         try:
             with open(full, "rb") as handle:
                 data = handle.read()

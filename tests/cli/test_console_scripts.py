@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from productops_lint import warm
+from productops_lint import codecache, warm
 from productops_lint.warm import WarmWorker
 
 from .cli_helpers import CLEAN, MIXED, Project
@@ -112,3 +113,28 @@ def test_check_hands_the_named_file_to_the_warm_worker(project: Project, monkeyp
     assert run.exit_code == 1 and "PO101" in run.stdout
     assert sent == [["shop/cart.py"]]
     assert warm._prestarted is None
+
+
+@linux_only
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the console script is not installed beside this Python")
+def test_a_second_run_compiles_no_dataclass_method_again(project: Project, tmp_path: Path, monkeypatch):
+    # The first run fills the code cache, from the main process and from the warm worker
+    # (which alone imports libcst here); the second finds every method there and writes nothing.
+    monkeypatch.setenv(codecache.FOLDER_VARIABLE, str(tmp_path / "code"))
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    project.write("shop/cart.py", CLEAN)
+    marker = uuid.uuid4().hex
+    assert _script(project, marker, "check", "--format", "json").returncode == 0
+    project.write("shop/cart.py", MIXED)
+    cache = tmp_path / "code" / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    cache.unlink()
+    first = _script(project, marker, "check", "--jobs", "2", "--format", "json", "shop/cart.py")
+    saved = cache.stat().st_mtime_ns, marshal.loads(cache.read_bytes())[2]
+    assert any("whitespace_before" in source for source in saved[1])  # libcst's, from the worker
+    assert any("fix_title" in source for source in saved[1])  # the Diagnostic's, from the main process
+    project.write("shop/cart.py", MIXED + "\n# edited\n")
+    second = _script(project, marker, "check", "--jobs", "2", "--format", "json", "shop/cart.py")
+    assert (first.returncode, second.returncode) == (1, 1)
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    assert cache.stat().st_mtime_ns == saved[0]
+    assert _survivors(marker) == []

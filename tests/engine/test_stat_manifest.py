@@ -93,3 +93,48 @@ def test_many_files_at_once_answer_as_one_at_a_time(tmp_path):
         one_by_one = [p for p in paths if second.find_words(p, Words(names))]
         assert provider().with_words(paths, Words(names)) == one_by_one
     assert provider().with_words(paths, Words(["ORDER"])) == ["a.py", "d.py"]
+
+
+def test_digests_of_many_files_answer_as_one_at_a_time(tmp_path, monkeypatch):
+    """``FileProvider.digests``: unchanged files from the manifest, and every other kind read afresh."""
+    import os
+    import time
+
+    from productops_lint.config import Config
+    from productops_lint.files import FileProvider
+
+    old = time.time() - 3600  # older than the racy window: the manifest may vouch for them
+    for name in ("same.py", "sneaky.py", "edited.py", "touched.py", "gone.py", "racy.py"):
+        (tmp_path / name).write_text(f"# {name}\n")
+        os.utime(tmp_path / name, (old, old))
+
+    def provider() -> FileProvider:
+        return FileProvider(tmp_path, Config(), tmp_path / "cache")
+
+    first = provider()
+    names = first.paths()
+    assert first.digests(names) == {name: first.digest(name) for name in names}
+    first._manifest._dirty = 10**6  # force the save a first run makes
+    first.save()
+    (tmp_path / "edited.py").write_text("# EDITED.PY\n")  # same size, new time: read again
+    os.utime(tmp_path / "edited.py", (old + 1, old + 1))
+    # Same size, same inode, time put back: only the manifest can answer, with what it recorded.
+    (tmp_path / "sneaky.py").write_text("# SNEAKY.PY\n")
+    os.utime(tmp_path / "sneaky.py", (old, old))
+    os.utime(tmp_path / "touched.py", (old + 2, old + 2))  # same bytes, new time: hashed again, same digest
+    (tmp_path / "gone.py").unlink()
+    (tmp_path / "racy.py").write_text("# racy now\n")  # within the racy window: never trusted
+    (tmp_path / "new.py").write_text("# new\n")
+    names = sorted([*names, "new.py"])
+    asked: list[str] = []
+    one = _Manifest.digest
+    monkeypatch.setattr(_Manifest, "digest", lambda self, full, key: asked.append(key) or one(self, full, key))
+    batched = provider().digests(names)
+    # The manifest vouched for the two untouched files in its one pass; the rest were asked one by one.
+    assert sorted(asked) == ["edited.py", "gone.py", "new.py", "racy.py", "touched.py"]
+    single = provider()
+    assert batched == {name: single.digest(name) for name in names}
+    assert batched["gone.py"] is None and batched["same.py"] is not None
+    assert batched["sneaky.py"] == first.digest("sneaky.py")  # not read
+    assert batched["touched.py"] == first.digest("touched.py")
+    assert batched["edited.py"] != first.digest("edited.py")

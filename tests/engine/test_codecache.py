@@ -1,0 +1,215 @@
+"""The dataclass code cache: classes built through it are the classes Python builds, and a second process compiles nothing."""
+
+from __future__ import annotations
+
+import __future__
+import dataclasses
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from productops_lint import codecache
+from productops_lint.codecache import CodeCache
+
+GENERATED = ("__init__", "__repr__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__setattr__", "__delattr__")
+
+
+def _shapes() -> list[type]:
+    """Classes covering what `dataclasses` generates: defaults, factories, frozen, order, keyword-only, slots, init-only."""
+
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        name: str
+        count: int = 0
+        tags: tuple[str, ...] = ()
+
+    @dataclasses.dataclass(order=True, unsafe_hash=True)
+    class Ordered:
+        rank: int
+        label: str = dataclasses.field(default="x", compare=False)
+
+    @dataclasses.dataclass(kw_only=True, slots=True)
+    class Keywords:
+        items: list[int] = dataclasses.field(default_factory=list)
+        limit: int | None = None
+
+    @dataclasses.dataclass
+    class InitOnly:
+        seed: dataclasses.InitVar[int]
+        total: int = dataclasses.field(init=False)
+        shared: ClassVar[int] = 3
+
+        def __post_init__(self, seed: int) -> None:
+            self.total = seed * 2
+
+    return [Frozen, Ordered, Keywords, InitOnly]
+
+
+def _methods(cls: type) -> dict[str, Any]:
+    return {name: vars(cls)[name] for name in GENERATED if callable(vars(cls).get(name))}
+
+
+def _exec_from(cache: CodeCache, source: str, flags: int = 0) -> dict[str, Any]:
+    """Run ``source`` through the cache as code compiled with ``flags`` calls it (this module has future annotations)."""
+    namespace: dict[str, Any] = {}
+    caller = compile("run(source, namespace)", "<caller>", "exec", flags, True)
+    exec(caller, {"run": cache.exec, "source": source, "namespace": namespace})
+    return namespace
+
+
+@pytest.fixture
+def cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(codecache.FOLDER_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    codecache.uninstall()
+    yield tmp_path / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    codecache.uninstall()
+
+
+def test_classes_built_through_the_cache_are_the_classes_python_builds(cache_file: Path):
+    plain = _shapes()
+    cache = codecache.install()
+    assert cache is not None
+    compiled = _shapes()
+    cache.save()
+    assert cache_file.exists()
+    codecache.uninstall()
+    cached = codecache.install()
+    assert cached is not None and cached.known
+    served = _shapes()
+    assert not cached.fresh  # every method came from the file
+    for ours, theirs, loaded in zip(plain, compiled, served):
+        reference = _methods(ours)
+        assert reference  # the comparison below compares something
+        for other in (theirs, loaded):
+            methods = _methods(other)
+            assert methods.keys() == reference.keys()
+            for name, method in methods.items():
+                assert method.__code__ == reference[name].__code__, (ours.__name__, name)
+                assert method.__annotations__ == reference[name].__annotations__, (ours.__name__, name)
+                assert method.__qualname__ == reference[name].__qualname__
+
+
+def test_the_classes_behave_the_same(cache_file: Path):
+    codecache.install()
+    codecache.save()
+    codecache.uninstall()
+    codecache.install()
+    frozen, ordered, keywords, init_only = _shapes()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        frozen("a").name = "b"  # type: ignore[misc]
+    assert repr(frozen("a", 2)).endswith("Frozen(name='a', count=2, tags=())")
+    assert frozen("a", 2) == frozen("a", 2) and hash(frozen("a")) == hash(frozen("a"))
+    assert ordered(1, "z") < ordered(2, "a") and ordered(1, "z") == ordered(1, "y")
+    assert keywords().items == [] and keywords().items is not keywords().items
+    with pytest.raises(TypeError):
+        keywords([1])  # type: ignore[misc]
+    assert init_only(4).total == 8
+
+
+def test_a_second_process_compiles_nothing(cache_file: Path):
+    script = (
+        "import sys\nfrom productops_lint import codecache\ncache = codecache.install()\n"
+        "import libcst\nprint(len(cache.fresh), len(cache.known))\ncodecache.save()\n"
+    )
+
+    def run() -> tuple[int, int]:
+        env = {**os.environ, codecache.FOLDER_VARIABLE: str(cache_file.parent)}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=True)
+        fresh, known = done.stdout.split()
+        return int(fresh), int(known)
+
+    first = run()
+    assert first[0] > 200 and first[1] == 0  # libcst's node classes, compiled and saved
+    assert run() == (0, first[0])
+
+
+def test_a_caller_with_future_features_gets_them_and_no_cache_entry(cache_file: Path):
+    cache = CodeCache(str(cache_file), {})
+    source = "def f(x: int) -> int:\n    return x\n"
+
+    assert _exec_from(cache, source, __future__.annotations.compiler_flag)["f"].__annotations__ == {"x": "int", "return": "int"}
+    assert not cache.fresh and not cache.used
+    assert _exec_from(cache, source)["f"].__annotations__ == {"x": int, "return": int}
+    assert source in cache.fresh and source in cache.used
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not marshal at all", marshal.dumps((b"\x00\x00\r\n", codecache.FORMAT, {})), marshal.dumps(["a list"])],
+    ids=["empty", "garbage", "another bytecode format", "foreign shape"],
+)
+def test_a_broken_or_foreign_file_is_ignored_and_replaced(cache_file: Path, content: bytes):
+    cache_file.write_bytes(content)
+    cache = codecache.install()
+    assert cache is not None and cache.known == {}
+    _shapes()
+    cache.save()
+    magic, version, entries = marshal.loads(cache_file.read_bytes())
+    assert (magic, version) == (codecache.MAGIC_NUMBER, codecache.FORMAT) and entries
+
+
+def test_a_file_grown_too_large_keeps_only_what_this_process_used(cache_file: Path, monkeypatch: pytest.MonkeyPatch):
+    stale = {f"x = {n}\n": compile(f"x = {n}\n", "<string>", "exec") for n in range(50)}
+    cache_file.write_bytes(marshal.dumps((codecache.MAGIC_NUMBER, codecache.FORMAT, stale)))
+    monkeypatch.setattr(codecache, "MAX_ENTRIES", 40)
+    cache = codecache.install()
+    assert cache is not None and len(cache.known) == 50
+    _shapes()
+    cache.save()
+    _, _, entries = marshal.loads(cache_file.read_bytes())
+    assert entries.keys() == cache.used and not entries.keys() & stale.keys()
+
+
+def test_nothing_is_written_where_python_writes_no_byte_code(cache_file: Path, monkeypatch: pytest.MonkeyPatch):
+    cache = codecache.install()
+    assert cache is not None
+    _shapes()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    cache.save()
+    assert not cache_file.exists()
+
+
+def test_an_unwritable_folder_costs_only_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    cache = CodeCache(str(blocker / "sub" / "cache.marshal"), {})
+    _exec_from(cache, "x = 1\n")
+    cache.save()  # no error
+    assert cache.fresh and not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_install_leaves_another_replacement_alone(cache_file: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
+    assert codecache.install() is None
+    monkeypatch.delattr(dataclasses, "exec")
+    cache = codecache.install()
+    assert cache is not None and codecache.install() is cache and dataclasses.exec == cache.exec  # type: ignore[attr-defined]
+    codecache.uninstall()
+    assert "exec" not in vars(dataclasses)
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("linux", {"XDG_CACHE_HOME": "/var/cache/me"}, "/var/cache/me/productops-lint"),
+        ("linux", {"XDG_CACHE_HOME": "relative"}, "~/.cache/productops-lint"),
+        ("linux", {}, "~/.cache/productops-lint"),
+        ("darwin", {"XDG_CACHE_HOME": "/ignored"}, "~/Library/Caches/productops-lint"),
+        ("linux", {codecache.FOLDER_VARIABLE: "/chosen"}, "/chosen"),
+    ],
+)
+def test_the_folder_follows_the_platform_rules(platform: str, env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch):
+    for name in ("XDG_CACHE_HOME", codecache.FOLDER_VARIABLE):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert codecache.folder() == os.path.expanduser(expected)
