@@ -3,13 +3,15 @@
 Each corpus root gets the files a product would have: ``pyproject.toml`` with
 ``[tool.productops]`` (and ``[tool.fixit] root = true`` so Fixit's config search stops there),
 ``rules/plan.yaml``, and an empty ``.semgrepignore`` so semgrep scans the same files as the
-other tools instead of its default skip list (``tests/``, ``test/`` ...).
+other tools instead of its default skip list (``tests/``, ``test/`` ...). Each is then a git
+repository of its own with everything committed, as a project that pre-commit runs in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -28,6 +30,8 @@ QUICK_PACKAGES = ("sqlalchemy==2.0.58",)
 
 FIXIT_TABLE = "\n[tool.fixit]\n# Stop Fixit's upward config search at the corpus root.\nroot = true\n"
 SEMGREPIGNORE = "# Empty on purpose: scan every file, as the other tools do.\n"
+# In every corpus stamp: a corpus made before a change of this layout is made again.
+LAYOUT = "git-repository"
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,21 @@ def _stamp_ok(root: Path, value: str) -> bool:
 def _product_files(root: Path, plan_yaml: str, pyproject: str) -> None:
     (root / "rules").mkdir(parents=True, exist_ok=True)
     (root / "rules/plan.yaml").write_text(plan_yaml)
-    # The corpora sit in a git-ignored folder of this repository; productops-lint must look anyway.
-    pyproject = pyproject.replace("[tool.productops]\n", "[tool.productops]\nrespect-gitignore = false\n")
     (root / "pyproject.toml").write_text(pyproject + FIXIT_TABLE)
     (root / ".semgrepignore").write_text(SEMGREPIGNORE)
+
+
+def _as_repository(root: Path) -> None:
+    """Make the corpus a git repository of its own, everything committed, as a project pre-commit runs in.
+
+    productops-lint then lists its files with `git ls-files`, as it does in every such project
+    (a corpus is not part of this repository's, whose .gitignore covers bench/.work).
+    """
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false"]
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run(git + args, cwd=root, check=True, env=environment)
 
 
 def _download(spec: str) -> Path:
@@ -91,7 +106,7 @@ def real_corpus(quick: bool) -> Corpus:
     """Unpacked Python sources of big PyPI packages: realistic code in which nothing tracks."""
     packages = QUICK_PACKAGES if quick else FULL_PACKAGES
     root = CORPUS_DIR / ("pypi-quick" if quick else "pypi")
-    stamp = json.dumps(packages)
+    stamp = json.dumps([LAYOUT, packages])
     if not _stamp_ok(root, stamp):
         if root.exists():
             shutil.rmtree(root)
@@ -104,6 +119,7 @@ def real_corpus(quick: bool) -> Corpus:
                         wheel.extract(member, root)
         pyproject = '[project]\nname = "pypi-corpus"\nversion = "0"\n\n[tool.productops]\nregistry = ["rules"]\n'
         _product_files(root, gen_corpus._plan_yaml(), pyproject)
+        _as_repository(root)
         (root / ".bench-stamp").write_text(stamp)
     files, lines = _count(root)
     names = " + ".join(p.replace("==", " ") for p in packages)
@@ -114,10 +130,11 @@ def generated_corpus(modules: int, density: float, seed: int) -> Corpus:
     """The generated app tree (bench/gen_corpus.py), regenerated when its parameters or code change."""
     root = CORPUS_DIR / f"gen-{modules}"
     source = Path(gen_corpus.__file__).read_bytes()
-    stamp = f"{modules}:{density}:{seed}:{hashlib.sha256(source).hexdigest()}"
+    stamp = f"{LAYOUT}:{modules}:{density}:{seed}:{hashlib.sha256(source).hexdigest()}"
     if not _stamp_ok(root, stamp):
         gen_corpus.generate(root, modules, density, seed)
         _product_files(root, gen_corpus._plan_yaml(), gen_corpus.PYPROJECT)
+        _as_repository(root)
         (root / ".bench-stamp").write_text(stamp)
     manifest = json.loads((root / "manifest.json").read_text())
     return Corpus(

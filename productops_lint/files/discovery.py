@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -138,6 +139,8 @@ class FileProvider:
         self._root_prefix = os.path.join(str(root), "")
         # Bytes read this run to compute digests, so a cold run reads each file once.
         self._fresh: dict[str, bytes] = {}
+        # Stat results taken while listing the files (git's listing), so each file is stat'ed once.
+        self._stats: dict[str, os.stat_result] = {}
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
@@ -159,7 +162,7 @@ class FileProvider:
         if self._manifest is None:
             return {path: self.digest(path) for path in paths}
         wanted = [path for path in paths if path not in self._digests]
-        known, others = self._manifest.unchanged(self._root_prefix, wanted)
+        known, others = self._manifest.unchanged(self._root_prefix, wanted, self._stats)
         self._digests.update(known)
         for path in others:
             self.digest(path)
@@ -220,9 +223,22 @@ class FileProvider:
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py")
         if out is None:
             return None
-        # ls-files lists deleted-but-tracked files too; keep what exists.
-        names = [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
-        return [n for n in names if (self.root / n).is_file()]
+        # A set: an unmerged file is listed once per stage.
+        names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+        # ls-files lists deleted-but-tracked files too; keep the regular files that exist. The
+        # stat that shows it is kept for ``digests``, which would otherwise make its own: about
+        # 2.5 microseconds a file here, and git's own `--deleted` would stat them all again.
+        stats, prefix, regular = self._stats, self._root_prefix, stat.S_ISREG
+        kept: list[str] = []
+        for name in names:
+            try:
+                found = os.stat(prefix + name)
+            except (OSError, ValueError):
+                continue
+            if regular(found.st_mode):
+                stats[name] = found
+                kept.append(name)
+        return kept
 
     def _walk(self) -> list[str]:
         found: list[str] = []

@@ -8,7 +8,7 @@ import pickle
 import tempfile
 from pathlib import Path
 from time import time_ns
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 _NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
@@ -79,13 +79,15 @@ class _Manifest:
             return entry[4], None
         return self._hash(full, key, stamp)
 
-    def unchanged(self, prefix: str, keys: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    def unchanged(
+        self, prefix: str, keys: Iterable[str], stats: Mapping[str, os.stat_result] | None = None
+    ) -> tuple[dict[str, str], list[str]]:
         """(digest of each file the manifest vouches for, the other keys): ``digest`` over many files.
 
-        One loop with no call per file but the stat: a run over one changed file in a tree of
-        10,000 asks this of every file before anything else.
+        One loop with no call per file but the stat, none for a file in ``stats`` (stat'ed this
+        run already): a run over one changed file in a tree of 10,000 asks this of every file.
         """
-        entries, stat, racy = self._entries, os.stat, self._RACY_NS
+        entries, stat, racy, taken = self._entries, os.stat, self._RACY_NS, stats or {}
         known: dict[str, str] = {}
         others: list[str] = []
         for key in keys:
@@ -93,11 +95,13 @@ class _Manifest:
             if entry is None:
                 others.append(key)
                 continue
-            try:
-                st = stat(prefix + key)
-            except OSError:
-                others.append(key)
-                continue
+            st = taken.get(key)
+            if st is None:
+                try:
+                    st = stat(prefix + key)
+                except OSError:
+                    others.append(key)
+                    continue
             mtime = st.st_mtime_ns
             if entry[0] == mtime and entry[1] == st.st_size and entry[2] == st.st_ino and mtime < entry[3] - racy:
                 known[key] = entry[4]

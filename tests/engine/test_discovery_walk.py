@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,66 @@ def test_user_excludes_apply_to_folders_and_files(tree: Path):
 
 
 _DEFAULTS = {"node_modules", ".venv"}
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    subprocess.run(["git", *args], cwd=root, check=False, capture_output=True, env=env)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_in_a_git_repository_deleted_files_go_and_conflicted_files_appear_once(tmp_path: Path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "keep.py").write_text("a = 1\n")
+    (root / "gone.py").write_text("b = 1\n")
+    (root / "both.py").write_text("c = 0\n")
+    (root / "sparse.py").write_text("d = 0\n")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "one")
+    _git(root, "checkout", "-qb", "other")
+    (root / "both.py").write_text("c = 1\n")
+    _git(root, "commit", "-qam", "two")
+    _git(root, "checkout", "-q", "main")
+    (root / "both.py").write_text("c = 2\n")
+    _git(root, "commit", "-qam", "three")
+    _git(root, "merge", "-q", "other")  # conflicts: both.py is listed at three stages
+    (root / "gone.py").unlink()
+    _git(root, "update-index", "--skip-worktree", "sparse.py")
+    (root / "sparse.py").unlink()  # as a sparse checkout leaves it
+    (root / "new.py").write_text("e = 0\n")
+    (root / ".gitignore").write_text("ignored.py\n")
+    (root / "ignored.py").write_text("f = 0\n")
+    assert _listed(root) == ["both.py", "keep.py", "new.py"]
+    (root / "sparse.py").write_text("d = 0\n")  # checked out after all
+    assert _listed(root) == ["both.py", "keep.py", "new.py", "sparse.py"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_in_a_git_repository_each_file_is_stated_once_for_listing_and_digests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    old = time.time() - 3600  # so that the manifest vouches for them in the second run
+    for n in range(20):
+        (root / f"m{n}.py").write_text(f"x = {n}\n")
+        os.utime(root / f"m{n}.py", (old, old))
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "one")
+    first = FileProvider(root, Config(), root / ".cache")
+    expected = first.digests(first.paths())
+    first.save()
+    stated: list[str] = []
+    real = os.stat
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stated.append(os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting)
+    second = FileProvider(root, Config(), root / ".cache")
+    assert second.digests(second.paths()) == expected
+    python_files = [p for p in stated if p.endswith(".py")]
+    assert sorted(python_files) == sorted(str(root / f"m{n}.py") for n in range(20))
