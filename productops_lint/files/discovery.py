@@ -139,8 +139,9 @@ class FileProvider:
         self._root_prefix = os.path.join(str(root), "")
         # Bytes read this run to compute digests, so a cold run reads each file once.
         self._fresh: dict[str, bytes] = {}
-        # Stat results taken while listing the files (git's listing), so each file is stat'ed once.
-        self._stats: dict[str, os.stat_result] = {}
+        # (mtime_ns, size, inode) of files stat'ed while listing them (git's listing), so that
+        # each file is stat'ed once.
+        self._stamps: dict[str, tuple[int, int, int]] = {}
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
@@ -162,7 +163,8 @@ class FileProvider:
         if self._manifest is None:
             return {path: self.digest(path) for path in paths}
         wanted = [path for path in paths if path not in self._digests]
-        known, others = self._manifest.unchanged(self._root_prefix, wanted, self._stats)
+        known, others = self._manifest.unchanged(self._root_prefix, wanted, self._stamps)
+        self._stamps.clear()  # not needed again, and a process pool forked later would copy them
         self._digests.update(known)
         for path in others:
             self.digest(path)
@@ -228,7 +230,7 @@ class FileProvider:
         # ls-files lists deleted-but-tracked files too; keep the regular files that exist. The
         # stat that shows it is kept for ``digests``, which would otherwise make its own: about
         # 2.5 microseconds a file here, and git's own `--deleted` would stat them all again.
-        stats, prefix, regular = self._stats, self._root_prefix, stat.S_ISREG
+        stamps, prefix, regular = self._stamps, self._root_prefix, stat.S_ISREG
         kept: list[str] = []
         for name in names:
             try:
@@ -236,7 +238,7 @@ class FileProvider:
             except (OSError, ValueError):
                 continue
             if regular(found.st_mode):
-                stats[name] = found
+                stamps[name] = (found.st_mtime_ns, found.st_size, found.st_ino)
                 kept.append(name)
         return kept
 

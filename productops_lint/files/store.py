@@ -80,14 +80,15 @@ class _Manifest:
         return self._hash(full, key, stamp)
 
     def unchanged(
-        self, prefix: str, keys: Iterable[str], stats: Mapping[str, os.stat_result] | None = None
+        self, prefix: str, keys: Iterable[str], stamps: Mapping[str, tuple[int, int, int]] | None = None
     ) -> tuple[dict[str, str], list[str]]:
         """(digest of each file the manifest vouches for, the other keys): ``digest`` over many files.
 
-        One loop with no call per file but the stat, none for a file in ``stats`` (stat'ed this
-        run already): a run over one changed file in a tree of 10,000 asks this of every file.
+        One loop with no call per file but the stat, and none for a file in ``stamps`` (its
+        (mtime_ns, size, inode), stat'ed this run already): a run over one changed file in a
+        tree of 10,000 asks this of every file.
         """
-        entries, stat, racy, taken = self._entries, os.stat, self._RACY_NS, stats or {}
+        entries, stat, racy, taken = self._entries, os.stat, self._RACY_NS, stamps or {}
         known: dict[str, str] = {}
         others: list[str] = []
         for key in keys:
@@ -95,15 +96,15 @@ class _Manifest:
             if entry is None:
                 others.append(key)
                 continue
-            st = taken.get(key)
-            if st is None:
+            stamp = taken.get(key)
+            if stamp is None:
                 try:
                     st = stat(prefix + key)
                 except OSError:
                     others.append(key)
                     continue
-            mtime = st.st_mtime_ns
-            if entry[0] == mtime and entry[1] == st.st_size and entry[2] == st.st_ino and mtime < entry[3] - racy:
+                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if entry[0] == stamp[0] and entry[1] == stamp[1] and entry[2] == stamp[2] and stamp[0] < entry[3] - racy:
                 known[key] = entry[4]
             else:
                 others.append(key)
