@@ -9,7 +9,7 @@ from .detect.calls import count_other_uses, module_calls
 from .detect.infer import declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
-from .detect.modules import module_name, module_table
+from .detect.modules import ModuleIndex, module_name
 from .detect.values import CallVal, ModuleSummary, Ref
 from .parallel import Parser, summary_key
 from .prefilter import ImportGate, Words
@@ -65,7 +65,7 @@ class Project(ResumeMixin):
         self._inherited: frozenset[str] = frozenset()
         # Summary-cache key of each file summarized or restored (a saved state refers to them).
         self._keys: dict[str, str] = {}
-        self._module_paths: dict[str, str] | None = None
+        self._module_paths: ModuleIndex | None = None
         self.index = Index(self._load_module, self._has_module)
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
@@ -76,10 +76,10 @@ class Project(ResumeMixin):
         self.trackers: dict[str, Tracker] = dict(self.base)
 
     @property
-    def module_paths(self) -> dict[str, str]:
+    def module_paths(self) -> ModuleIndex:
         """Module name -> file; built on first use (a run that resolves nothing never needs it)."""
         if self._module_paths is None:
-            self._module_paths = module_table(self.paths, self.config.src)
+            self._module_paths = ModuleIndex(self.paths, self.config.src)
         return self._module_paths
 
     def _has_module(self, name: str) -> bool:

@@ -182,12 +182,12 @@ class ResumeMixin:
 
         If the edit moves the fixpoint, the run needs them all, and this time would otherwise be
         spent waiting; if it does not, the extra summaries change no answer (they count as
-        loaded already, see ``Index.defer``). The table of the project's modules, which checking
+        loaded already, see ``Index.defer``). The index of the project's modules, which checking
         the edit needs either way, is built first.
         """
         busy = self._parser.busy  # type: ignore[attr-defined]
         if busy():
-            # Checking the edit resolves names against every module of the project: list them now.
+            # Checking the edit resolves names against every module of the project: index them now.
             self.module_paths  # type: ignore[attr-defined]  # noqa: B018
         for path, key in state.matched.items():
             if not busy():
