@@ -18,8 +18,8 @@ from typing import Any
 # module does, keyed by the exact source text, in one file per Python bytecode format.
 
 # Bump when what the file holds changes meaning.
-FORMAT = 1
-# A file grown past this (libcst upgrades leave old entries behind) is rewritten with only the
+FORMAT = 2
+# A shard grown past this (libcst upgrades leave old entries behind) is rewritten with only the
 # entries the saving process used.
 MAX_ENTRIES = 4_000
 # Names the folder to keep the file in, instead of the user's cache folder.
@@ -30,12 +30,25 @@ _FUTURE_FLAGS = sum(getattr(__future__, name).compiler_flag for name in __future
 
 
 class CodeCache:
-    """Compiled code by source text: what the file held, and what this process compiled or used."""
+    """Compiled code by source text, in one shard per top-level package, each read on first use.
 
-    def __init__(self, path: str, known: dict[str, CodeType]) -> None:
-        self.path, self.known = path, known
-        self.fresh: dict[str, CodeType] = {}
-        self.used: set[str] = set()
+    A process reads only the shards of the packages it defines dataclasses in: the main process
+    of a run over one file never reads libcst's, which its warm worker alone imports.
+    """
+
+    def __init__(self, path: str, shards: dict[str, bytes]) -> None:
+        self.path = path
+        self._stored = shards  # shard -> its marshalled entries, as the file holds them
+        self.known: dict[str, dict[str, CodeType]] = {}  # the shards read so far
+        self.fresh: dict[str, dict[str, CodeType]] = {}  # compiled by this process
+        self.used: dict[str, set[str]] = {}
+
+    def entries(self, shard: str) -> dict[str, CodeType]:
+        """The shard's entries from the file (none if it has none or they are unreadable)."""
+        known = self.known.get(shard)
+        if known is None:
+            known = self.known[shard] = _entries(self._stored.get(shard))
+        return known
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **options: Any) -> None:
         """``exec`` as `dataclasses` calls it, with source text replaced by its cached compiled code."""
@@ -44,10 +57,14 @@ class CodeCache:
             if flags:  # not what the cache holds: compile as exec would have
                 source = compile(source, "<string>", "exec", flags, True)
             else:
-                code = self.known.get(source) or self.fresh.get(source)
+                shard = _shard(globals)
+                code = self.entries(shard).get(source)
                 if code is None:
-                    code = self.fresh[source] = compile(source, "<string>", "exec", 0, True)
-                self.used.add(source)
+                    fresh = self.fresh.setdefault(shard, {})
+                    code = fresh.get(source)
+                    if code is None:
+                        code = fresh[source] = compile(source, "<string>", "exec", 0, True)
+                self.used.setdefault(shard, set()).add(source)
                 source = code
         builtins.exec(source, globals, locals, **options)
 
@@ -58,14 +75,17 @@ class CodeCache:
         """
         if not self.fresh or sys.dont_write_bytecode:
             return
-        merged = {**_read(self.path), **self.fresh}
-        if len(merged) > MAX_ENTRIES:
-            merged = {source: merged[source] for source in self.used if source in merged}
+        shards = _read(self.path)  # as it is now: another run may have saved meanwhile
+        for shard, fresh in self.fresh.items():
+            merged = {**_entries(shards.get(shard)), **fresh}
+            if len(merged) > MAX_ENTRIES:
+                merged = {source: merged[source] for source in self.used.get(shard, ()) if source in merged}
+            shards[shard] = marshal.dumps(merged)
         tmp = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             with open(tmp, "wb") as handle:
-                handle.write(marshal.dumps((MAGIC_NUMBER, FORMAT, merged)))
+                handle.write(marshal.dumps((MAGIC_NUMBER, FORMAT, shards)))
             os.replace(tmp, self.path)  # a reader sees the old file or the new, never a mix
         except OSError:
             try:
@@ -73,7 +93,8 @@ class CodeCache:
             except OSError:
                 pass
             return
-        self.known.update(self.fresh)
+        for shard, fresh in self.fresh.items():
+            self.entries(shard).update(fresh)
         self.fresh = {}
 
 
@@ -132,13 +153,30 @@ def folder() -> str:
     return os.path.join(base, "productops-lint")
 
 
-def _read(path: str) -> dict[str, CodeType]:
-    """The file's entries; none if it is missing, cut short, foreign, or from another bytecode format."""
+def _read(path: str) -> dict[str, bytes]:
+    """The file's shards; none if it is missing, cut short, foreign, or from another bytecode format."""
     try:
         with open(path, "rb") as handle:
-            magic, version, entries = marshal.loads(handle.read())
+            magic, version, shards = marshal.loads(handle.read())
     except Exception:  # noqa: BLE001 - missing, unreadable, truncated, or not ours: start afresh
         return {}
-    if magic != MAGIC_NUMBER or version != FORMAT or not isinstance(entries, dict):
+    if magic != MAGIC_NUMBER or version != FORMAT or not isinstance(shards, dict):
         return {}
-    return entries
+    return {shard: blob for shard, blob in shards.items() if isinstance(shard, str) and isinstance(blob, bytes)}
+
+
+def _entries(blob: bytes | None) -> dict[str, CodeType]:
+    """One shard's entries, read from its bytes; none if they are missing or unreadable."""
+    if blob is None:
+        return {}
+    try:
+        entries = marshal.loads(blob)
+    except Exception:  # noqa: BLE001 - cut short or foreign
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _shard(namespace: Any) -> str:
+    """The top-level package of the module whose namespace a method is compiled in."""
+    name = namespace.get("__name__") if isinstance(namespace, dict) else None
+    return name.partition(".")[0] if isinstance(name, str) else ""

@@ -16,6 +16,8 @@ import pytest
 from productops_lint import codecache
 from productops_lint.codecache import CodeCache
 
+# The shard this module's dataclasses are compiled into.
+SHARD = codecache._shard(globals())
 GENERATED = ("__init__", "__repr__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__setattr__", "__delattr__")
 
 
@@ -80,7 +82,7 @@ def test_classes_built_through_the_cache_are_the_classes_python_builds(cache_fil
     assert cache_file.exists()
     codecache.uninstall()
     cached = codecache.install()
-    assert cached is not None and cached.known
+    assert cached is not None and cached.entries(SHARD)
     served = _shapes()
     assert not cached.fresh  # every method came from the file
     for ours, theirs, loaded in zip(plain, compiled, served):
@@ -115,14 +117,17 @@ def test_the_classes_behave_the_same(cache_file: Path):
 def test_a_second_process_compiles_nothing(cache_file: Path):
     script = (
         "import sys\nfrom productops_lint import codecache\ncache = codecache.install()\n"
-        "import libcst\nprint(len(cache.fresh), len(cache.known))\ncodecache.save()\n"
+        "import libcst\nprint(len(cache.fresh.get('libcst', ())), len(cache.known.get('libcst', ())))\n"
+        "print(sorted(cache.known))\ncodecache.save()\n"
     )
 
     def run() -> tuple[int, int]:
         env = {**os.environ, codecache.FOLDER_VARIABLE: str(cache_file.parent)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=True)
-        fresh, known = done.stdout.split()
+        counts, shards = done.stdout.splitlines()
+        assert shards == "['libcst']"  # read only where dataclasses were made
+        fresh, known = counts.split()
         return int(fresh), int(known)
 
     first = run()
@@ -137,7 +142,7 @@ def test_a_caller_with_future_features_gets_them_and_no_cache_entry(cache_file: 
     assert _exec_from(cache, source, __future__.annotations.compiler_flag)["f"].__annotations__ == {"x": "int", "return": "int"}
     assert not cache.fresh and not cache.used
     assert _exec_from(cache, source)["f"].__annotations__ == {"x": int, "return": int}
-    assert source in cache.fresh and source in cache.used
+    assert source in cache.fresh[""] and source in cache.used[""]
 
 
 @pytest.mark.parametrize(
@@ -148,23 +153,27 @@ def test_a_caller_with_future_features_gets_them_and_no_cache_entry(cache_file: 
 def test_a_broken_or_foreign_file_is_ignored_and_replaced(cache_file: Path, content: bytes):
     cache_file.write_bytes(content)
     cache = codecache.install()
-    assert cache is not None and cache.known == {}
+    assert cache is not None and cache.entries(SHARD) == {}
     _shapes()
     cache.save()
-    magic, version, entries = marshal.loads(cache_file.read_bytes())
-    assert (magic, version) == (codecache.MAGIC_NUMBER, codecache.FORMAT) and entries
+    magic, version, shards = marshal.loads(cache_file.read_bytes())
+    assert (magic, version) == (codecache.MAGIC_NUMBER, codecache.FORMAT) and marshal.loads(shards[SHARD])
 
 
 def test_a_file_grown_too_large_keeps_only_what_this_process_used(cache_file: Path, monkeypatch: pytest.MonkeyPatch):
     stale = {f"x = {n}\n": compile(f"x = {n}\n", "<string>", "exec") for n in range(50)}
-    cache_file.write_bytes(marshal.dumps((codecache.MAGIC_NUMBER, codecache.FORMAT, stale)))
+    other = {"x = 1\n": compile("x = 1\n", "<string>", "exec")}  # another package's shard: kept as it is
+    shards = {SHARD: marshal.dumps(stale), "elsewhere": marshal.dumps(other)}
+    cache_file.write_bytes(marshal.dumps((codecache.MAGIC_NUMBER, codecache.FORMAT, shards)))
     monkeypatch.setattr(codecache, "MAX_ENTRIES", 40)
     cache = codecache.install()
-    assert cache is not None and len(cache.known) == 50
+    assert cache is not None and len(cache.entries(SHARD)) == 50
     _shapes()
     cache.save()
-    _, _, entries = marshal.loads(cache_file.read_bytes())
-    assert entries.keys() == cache.used and not entries.keys() & stale.keys()
+    _, _, saved = marshal.loads(cache_file.read_bytes())
+    entries = marshal.loads(saved[SHARD])
+    assert entries.keys() == cache.used[SHARD] and not entries.keys() & stale.keys()
+    assert marshal.loads(saved["elsewhere"]).keys() == other.keys()
 
 
 def test_nothing_is_written_where_python_writes_no_byte_code(cache_file: Path, monkeypatch: pytest.MonkeyPatch):
