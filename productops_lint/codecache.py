@@ -26,6 +26,8 @@ MAX_ENTRIES = 4_000
 FOLDER_VARIABLE = "PRODUCTOPS_LINT_CODE_CACHE"
 # ``exec`` compiles its source with the future features of the code that calls it; the cache
 # holds only code compiled with none, which is how `dataclasses` itself is written.
+# inspect.CO_OPTIMIZED, without importing inspect: a function's frame, not a module's or a class's.
+_OPTIMIZED = 0x1
 _FUTURE_FLAGS = sum(getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
 
 
@@ -53,7 +55,13 @@ class CodeCache:
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **options: Any) -> None:
         """``exec`` as `dataclasses` calls it, with source text replaced by its cached compiled code."""
         if type(source) is str:
-            flags = sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+            caller = sys._getframe(1)
+            if globals is None:  # as exec does: the caller's namespaces, not this method's
+                globals = caller.f_globals
+                if locals is None:  # since 3.13 (PEP 667), a snapshot of a function's locals
+                    snapshot = sys.version_info >= (3, 13) and caller.f_code.co_flags & _OPTIMIZED
+                    locals = dict(caller.f_locals) if snapshot else caller.f_locals
+            flags = caller.f_code.co_flags & _FUTURE_FLAGS
             if flags:  # not what the cache holds: compile as exec would have
                 source = compile(source, "<string>", "exec", flags, True)
             else:

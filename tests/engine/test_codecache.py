@@ -222,3 +222,24 @@ def test_the_folder_follows_the_platform_rules(platform: str, env: dict[str, str
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "platform", platform)
     assert codecache.folder() == os.path.expanduser(expected)
+
+
+WHERE = "module"
+
+
+def test_exec_without_namespaces_uses_the_callers_as_exec_does(cache_file: Path):
+    cache = CodeCache(str(cache_file), {})
+
+    def inside(runner: Any) -> object:
+        local = 2
+        runner("seen = (WHERE, local)")
+        return locals().get("seen")  # written back or not, as this Python's exec does
+
+    def with_locals(runner: Any) -> object:
+        found: dict[str, object] = {}
+        runner("seen = WHERE", None, found)
+        return found["seen"]
+
+    assert inside(cache.exec) == inside(exec)
+    assert with_locals(cache.exec) == with_locals(exec) == "module"
+    assert _exec_from(cache, "x = 1\n")["x"] == 1  # the cached path, for comparison
