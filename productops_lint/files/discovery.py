@@ -210,7 +210,7 @@ class FileProvider:
         if self._paths is None:
             listed = self._git_paths() if self.config.respect_gitignore else None
             if listed is not None:
-                self._paths = sorted(p for p in listed if p.endswith(".py") and not self._excluded(p))
+                self._paths = sorted(listed)  # git's listing applies the excludes before its stats
             else:
                 self._paths = sorted(self._walk())  # the walk applies the excludes as it goes
         return self._paths
@@ -226,7 +226,8 @@ class FileProvider:
         if out is None:
             return None
         # A set: an unmerged file is listed once per stage.
-        names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+        names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith(".py")}
+        names = {n for n in names if not self._excluded(n)}
         # ls-files lists deleted-but-tracked files too; keep the regular files that exist. The
         # stat that shows it is kept for ``digests``, which would otherwise make its own: about
         # 2.5 microseconds a file here, and git's own `--deleted` would stat them all again.
