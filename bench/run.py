@@ -31,6 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="1,000 modules, one PyPI package, 1 repetition")
     p.add_argument("--reps", type=int, help="repetitions per measurement (default 3; quick 1)")
+    p.add_argument("--short-reps", type=int, help="repetitions of the rows that take well under a second "
+                   "(default 9; quick 1)")
     p.add_argument("--files", type=int, help="modules in the generated tree (default 10,000; quick 1,000)")
     p.add_argument("--density", type=float, default=0.02, help="share of generated modules that track")
     p.add_argument("--seed", type=int, default=7)
@@ -46,6 +48,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    "--only: only.json)")
     args = p.parse_args(argv)
     args.reps = args.reps or (1 if args.quick else 3)
+    args.short_reps = args.short_reps or (1 if args.quick else 9)
     args.files = args.files or (1_000 if args.quick else 10_000)
     args.fixit_lines = args.fixit_lines or (5_000 if args.quick else 20_000)
     # A quick or partial run never overwrites the full results.
@@ -108,10 +111,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     jobs = tuple(int(j) for j in args.jobs.split(",") if j)
     # Order matters: the one-file rows need the full cache the gen rows leave behind.
     plan = [
-        *sc.lint_scenarios(gen, args.reps, jobs),
-        *sc.one_file_scenarios(gen, args.reps),
+        *sc.lint_scenarios(gen, args.reps, jobs, args.short_reps),
+        *sc.one_file_scenarios(gen, args.reps, args.short_reps),
         *sc.peer_scenarios(gen, args.reps, args.fixit_lines, args.fixit_reps),
-        *sc.lint_scenarios(real, args.reps, jobs),
+        *sc.lint_scenarios(real, args.reps, jobs, args.short_reps),
         *sc.peer_scenarios(real, args.reps, args.fixit_lines, args.fixit_reps),
     ]
     if args.only:
@@ -138,7 +141,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "mode": "quick" if args.quick else "full",
         "machine": env.machine_info(),
-        "settings": {"reps": args.reps, "fixit_reps": args.fixit_reps, "modules": args.files,
+        "settings": {"reps": args.reps, "short_reps": args.short_reps, "fixit_reps": args.fixit_reps, "modules": args.files,
                      "density": args.density, "seed": args.seed, "jobs": list(jobs),
                      "fixit_lines": args.fixit_lines, "timeout_s": args.timeout, "slow_s": args.slow},
         "corpora": info,

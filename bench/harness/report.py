@@ -91,11 +91,13 @@ def corpus_table(data: dict[str, Any], group: str) -> list[str]:
 
 
 def one_file_table(data: dict[str, Any]) -> list[str]:
-    lines = ["| Run | Wall (s) | CPU (s) | Peak RSS (MB) |", "| --- | ---: | ---: | ---: |"]
+    lines = ["| Run | Wall (s) | Median wall (s) | Runs | CPU (s) | Peak RSS (MB) |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for row in _rows(data, "one-file"):
-        shown = "failed" if row.get("failed") else _fmt_s(row["min"])
-        mem = "—" if row.get("failed") else f"{row['peak_tree_rss_mb']:.0f}"
-        lines.append(f"| {row['label']} | {shown} | {_fmt_s(cpu_seconds(row))} | {mem} |")
+        failed = row.get("failed")
+        shown = "failed" if failed else _fmt_s(row["min"])
+        median = "—" if failed else _fmt_s(row["median"])
+        mem = "—" if failed else f"{row['peak_tree_rss_mb']:.0f}"
+        lines.append(f"| {row['label']} | {shown} | {median} | {len(row['walls'])} | {_fmt_s(cpu_seconds(row))} | {mem} |")
     return lines
 
 

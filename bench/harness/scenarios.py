@@ -130,8 +130,11 @@ def fixit_cmd(*paths: str) -> list[str]:
     return [tool("fixit"), "--rules", "fixit_rule", "lint", *paths]
 
 
-def lint_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...]) -> list[Scenario]:
-    """ripgrep and productops-lint on a whole corpus; the last row leaves a full, current cache."""
+def lint_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...], short_reps: int) -> list[Scenario]:
+    """ripgrep and productops-lint on a whole corpus; the last row leaves a full, current cache.
+
+    The rows that take well under a second (warm, after one edit) run ``short_reps`` times.
+    """
     root, g = corpus.root, corpus.name
     toucher = FileToucher(touch_target(corpus))
     rows = [
@@ -141,9 +144,9 @@ def lint_scenarios(corpus: Corpus, reps: int, jobs: tuple[int, ...]) -> list[Sce
         Scenario(f"{g}.cold", g, "productops-lint", "productops-lint cold", lint_cmd("."), root, reps,
                  before_each=clear_cache(root), findings=count_productops),
         Scenario(f"{g}.warm", g, "productops-lint", "productops-lint warm (nothing changed)", lint_cmd("."), root,
-                 reps, findings=count_productops),
+                 short_reps, findings=count_productops),
         Scenario(f"{g}.touched", g, "productops-lint", "productops-lint after editing one file", lint_cmd("."),
-                 root, reps, before_each=toucher.before, after_each=toucher.restore, findings=count_productops,
+                 root, short_reps, before_each=toucher.before, after_each=toucher.restore, findings=count_productops,
                  extra={"edited": toucher.path.relative_to(root).as_posix()}),
     ]
     rows += [
@@ -166,8 +169,11 @@ def peer_scenarios(corpus: Corpus, reps: int, fixit_lines: int, fixit_reps: int)
     ]
 
 
-def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
+def one_file_scenarios(corpus: Corpus, reps: int, short_reps: int) -> list[Scenario]:
     """One small file just edited, as pre-commit passes it: wall time with interpreter start-up.
+
+    productops-lint's rows and the interpreter floor take well under a second: they run
+    ``short_reps`` times; ``--no-cache``, semgrep and Fixit run ``reps`` times.
 
     productops-lint runs with the project's cache as a previous full run left it (these rows
     follow the whole-corpus rows), and once with ``--no-cache``. The file that tracks nothing
@@ -194,16 +200,16 @@ def one_file_scenarios(corpus: Corpus, reps: int) -> list[Scenario]:
     quiet_path = quiet.path.relative_to(root).as_posix()
     return [
         Scenario("one.python", "one-file", "python", "`python -c pass` (interpreter floor)",
-                 [str(Path(tool("python"))), "-c", "pass"], root, reps),
+                 [str(Path(tool("python"))), "-c", "pass"], root, short_reps),
         Scenario("one.quiet", "one-file", "productops-lint",
                  f"productops-lint, a small file that tracks nothing (`{quiet_path}`), project cache present",
-                 lint_cmd(quiet_path), root, reps, findings=count_productops, extra={"file": quiet_path},
+                 lint_cmd(quiet_path), root, short_reps, findings=count_productops, extra={"file": quiet_path},
                  before_each=quiet.before, after_each=quiet.restore),
         Scenario("one.warm", "one-file", "productops-lint", "productops-lint, one file (project cache present)",
-                 lint_cmd(path), root, reps, findings=count_productops, extra={"file": path}, **hooks),
+                 lint_cmd(path), root, short_reps, findings=count_productops, extra={"file": path}, **hooks),
         Scenario("one.function", "one-file", "productops-lint",
                  "productops-lint, one file, a new function appended (the project's wrappers are inferred again)",
-                 lint_cmd(path), root, reps, findings=count_productops,
+                 lint_cmd(path), root, short_reps, findings=count_productops,
                  before_each=widened.before, after_each=resync),
         Scenario("one.nocache", "one-file", "productops-lint", "productops-lint, one file, `--no-cache`",
                  lint_cmd(path, "--no-cache"), root, reps, findings=count_productops, **hooks),

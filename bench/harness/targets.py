@@ -24,6 +24,14 @@ def _ratio_target(data: dict[str, Any], group: str, peer: str, label: str, minim
     return _target(text, f"{ratio:.1f}× ({other:.2f} s vs {cold:.2f} s{cpu})", ratio >= minimum)
 
 
+def _median(data: dict[str, Any], key: str) -> str:
+    """What stands beside a fastest time judged against an absolute target: "; median 0.261 s of 9"."""
+    row = _get(data, key)
+    if row is None or row.get("failed") or len(row.get("walls", ())) < 2:
+        return ""
+    return f"; median {row['median']:.3f} s of {len(row['walls'])}"
+
+
 def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
     corpora = data["corpora"]
     gen_files = data["settings"]["modules"]
@@ -41,15 +49,17 @@ def evaluate(data: dict[str, Any]) -> list[dict[str, Any]]:
             out.append(_target(text, "not measured", None))
     warm = seconds(_get(data, "gen.warm"))
     out.append(_target(f"warm re-run on {SCALE_FILES:,} files ≤ 0.3 s",
-                       "not measured" if warm is None else f"{warm:.3f} s{scale_note}",
+                       "not measured" if warm is None else f"{warm:.3f} s{_median(data, 'gen.warm')}{scale_note}",
                        None if warm is None or not at_scale else warm <= 0.3))
     one = seconds(_get(data, "one.warm"))
     out.append(_target("one small file ≤ 0.25 s wall (interpreter start included)",
-                       "not measured" if one is None else f"{one:.3f} s", None if one is None else one <= 0.25))
+                       "not measured" if one is None else f"{one:.3f} s{_median(data, 'one.warm')}",
+                       None if one is None else one <= 0.25))
     quiet = seconds(_get(data, "one.quiet"))
     if quiet is not None:
         # Not the judged row (that is the tracking file above): what most commits see.
-        out.append(_target("one small file that tracks nothing ≤ 0.25 s wall (same measure)", f"{quiet:.3f} s", quiet <= 0.25))
+        out.append(_target("one small file that tracks nothing ≤ 0.25 s wall (same measure)",
+                           f"{quiet:.3f} s{_median(data, 'one.quiet')}", quiet <= 0.25))
     cold_row = _get(data, "gen.cold")
     mem = None if cold_row is None or cold_row.get("failed") else cold_row["peak_tree_rss_mb"]
     out.append(_target(f"peak memory ≤ 300 MB at {SCALE_FILES:,} files (cold, whole process tree)",
