@@ -126,7 +126,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     env.install_tool(log)
     for corpus in (gen, real):
         run_once([env.tool("rg"), "-c", "--no-ignore", "-t", "py", "import", "."], corpus.root, quiet, 300)
-    for s in sc.one_file_scenarios(gen, 1):
+    for s in sc.one_file_scenarios(gen, 1, 1):
         if s.key != "one.nocache":  # the slow one; compiles nothing the others don't
             run_once(s.cmd, s.cwd, quiet, args.timeout)
 
