@@ -126,7 +126,7 @@ class FileProvider:
     def __init__(self, root: Path, config: Config, manifest_dir: Path | None = None) -> None:
         self.root = root
         self.config = config
-        # The defaults are plain names (see _excluded); pathspec is imported only for patterns.
+        # The defaults are plain folder names, matched without pathspec; it is imported only for patterns.
         self._user_exclude: Any = None
         if config.exclude:
             import pathspec
@@ -215,25 +215,28 @@ class FileProvider:
                 self._paths = sorted(self._walk())  # the walk applies the excludes as it goes
         return self._paths
 
-    def _excluded(self, path: str) -> bool:
-        # The defaults are plain names, matched against path components without pathspec's cost.
-        if _DEFAULT_NAMES.intersection(path.split("/")):
-            return True
-        return self._user_exclude is not None and self._user_exclude.match_file(path)
-
     def _git_paths(self) -> list[str] | None:
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py")
         if out is None:
             return None
         # A set: an unmerged file is listed once per stage.
         names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith(".py")}
-        names = {n for n in names if not self._excluded(n)}
         # ls-files lists deleted-but-tracked files too; keep the regular files that exist. The
         # stat that shows it is kept for ``digests``, which would otherwise make its own: about
         # 2.5 microseconds a file here, and git's own `--deleted` would stat them all again.
         stamps, prefix, regular = self._stamps, self._root_prefix, stat.S_ISREG
+        # The default excludes name folders (no .py file is called like one): tested once per
+        # folder, not once per file.
+        folders: dict[str, bool] = {}
+        user = self._user_exclude
         kept: list[str] = []
         for name in names:
+            folder = name.rpartition("/")[0]
+            excluded = folders.get(folder)
+            if excluded is None:
+                excluded = folders[folder] = not _DEFAULT_NAMES.isdisjoint(folder.split("/"))
+            if excluded or (user is not None and user.match_file(name)):
+                continue
             try:
                 found = os.stat(prefix + name)
             except (OSError, ValueError):
