@@ -115,7 +115,9 @@ def markdown(data: dict[str, Any]) -> str:
     out = [
         f"Run of {data['generated']} ({data['mode']} mode), on {m['logical_cores']} cores ({m['cpu_model']}), "
         f"{m['memory_gb']} GB, Python {m['python']}; load average {data['load_before']} before, "
-        f"{data['load_after']} after. Times are the fastest of {s['reps']} runs (Fixit: {s['fixit_reps']}); "
+        f"{data['load_after']} after. Times are the fastest of {s['reps']} runs (Fixit: {s['fixit_reps']}"
+        + (f"; productops-lint's runs under a second and `python -c pass`: {s['short_reps']}" if s.get("short_reps") else "")
+        + "); "
         "the ratio columns are each run's time over productops-lint's cold time (above 1× is slower). "
         "CPU is user + system time of the tool and all its processes, which other load on the machine "
         "disturbs less than wall time.",
