@@ -138,3 +138,18 @@ def test_digests_of_many_files_answer_as_one_at_a_time(tmp_path, monkeypatch):
     assert batched["sneaky.py"] == first.digest("sneaky.py")  # not read
     assert batched["touched.py"] == first.digest("touched.py")
     assert batched["edited.py"] != first.digest("edited.py")
+
+
+def test_a_saved_manifest_stores_each_digest_and_the_empty_answer_once(tmp_path):
+    where = tmp_path / "cache" / "manifest.pickle"
+    manifest = _Manifest(where)
+    for i in range(3):
+        full, value = _file(tmp_path, f"m{i}.py", f"x = {i}\n")
+        manifest.digest(full, f"m{i}.py")
+        assert manifest.find_words(full, value, Words(["alpha"])) == set()
+    manifest.save()
+    loaded = _Manifest(where)
+    assert loaded.words_table == manifest.words_table  # the same answers
+    assert len({id(found) for _, found in loaded.words_table.values()}) == 1
+    for entry in loaded._entries.values():
+        assert next(key for key in loaded.words_table if key == entry[4]) is entry[4]
