@@ -12,8 +12,9 @@ from types import CodeType
 from typing import Any
 
 # `dataclasses` writes the source of every generated method (``__init__``, ``__eq__``, ...) and
-# compiles it with ``exec``. libcst defines about 230 frozen dataclasses: compiling their 800
-# methods is about half of what importing libcst costs, and every run that parses pays it again.
+# compiles it with ``exec``. libcst defines about 230 frozen dataclasses: compiling their methods
+# (about 1,000 ``exec`` calls, 620 distinct sources) is about half of what importing libcst
+# costs, and every run that parses pays it again.
 # Python caches the bytecode of modules in __pycache__, never that of such generated code; this
 # module does, keyed by the exact source text, in one file per Python bytecode format.
 
