@@ -243,3 +243,26 @@ def test_exec_without_namespaces_uses_the_callers_as_exec_does(cache_file: Path)
     assert inside(cache.exec) == inside(exec)
     assert with_locals(cache.exec) == with_locals(exec) == "module"
     assert _exec_from(cache, "x = 1\n")["x"] == 1  # the cached path, for comparison
+
+
+def test_processes_saving_at_once_leave_a_file_that_reads(cache_file: Path):
+    # Each process compiles its own classes and saves; the file is replaced atomically, so it
+    # always reads, and the last process's entries are in it (others' may be lost, and are
+    # compiled again by a later run).
+    script = (
+        "import dataclasses, sys\nfrom productops_lint import codecache\ncodecache.install()\n"
+        "for n in range(40):\n"
+        "    dataclasses.make_dataclass(f'C{sys.argv[1]}_{n}', [(f'f{sys.argv[1]}_{n}', int)])\n"
+        "codecache.save()\n"
+    )
+    env = {**os.environ, codecache.FOLDER_VARIABLE: str(cache_file.parent)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(i)], env=env) for i in range(6)]
+    assert [run.wait(timeout=120) for run in runs] == [0] * 6
+    magic, version, shards = marshal.loads(cache_file.read_bytes())
+    assert (magic, version) == (codecache.MAGIC_NUMBER, codecache.FORMAT)
+    entries = {source: code for blob in shards.values() for source, code in marshal.loads(blob).items()}
+    assert all(isinstance(code, type(compile("", "", "exec"))) for code in entries.values())
+    saved = {i for i in range(6) if any(f"f{i}_39" in source for source in entries)}
+    assert saved  # at least the last writer's 40 classes
+    assert not list(cache_file.parent.glob("*.tmp"))
