@@ -9,13 +9,14 @@ from . import codecache
 from .warm import discard, prestart
 
 # Nothing heavier than `warm` is imported up here: the worker is forked before click and the
-# rest of the tool load, so its import of libcst overlaps theirs (see warm.prestart). The code
-# cache is installed first, so that the worker's imports use it too.
-codecache.install()
+# rest of the tool load, so its import of libcst overlaps theirs (see warm.prestart). Each script
+# installs the code cache first, so that the worker's imports use it too; importing this module
+# changes nothing.
 
 
 def lint() -> NoReturn:
     """``productops-lint``."""
+    codecache.install()
     if "check" in sys.argv[1:]:
         prestart(sys.argv[1:])
 
@@ -29,6 +30,7 @@ def lint() -> NoReturn:
 
 def lint_hook() -> NoReturn:
     """``productops-lint-hook``: pre-commit passes the changed files."""
+    codecache.install()
     prestart(sys.argv[1:])
     from .hooks import lint_main
 
@@ -37,6 +39,7 @@ def lint_hook() -> NoReturn:
 
 def fix_hook() -> NoReturn:
     """``productops-fix-hook``."""
+    codecache.install()
     prestart(sys.argv[1:])
     from .hooks import fix_main
 
@@ -45,6 +48,7 @@ def fix_hook() -> NoReturn:
 
 def registry_hook() -> NoReturn:
     """``productops-registry-hook``."""
+    codecache.install()
     from .hooks import registry_main
 
     _run(registry_main)
@@ -52,6 +56,7 @@ def registry_hook() -> NoReturn:
 
 def ticket_hook() -> NoReturn:
     """``productops-ticket-hook`` (commit-msg)."""
+    codecache.install()
     from .hooks import ticket_main
 
     _run(ticket_main)

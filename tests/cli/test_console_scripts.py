@@ -139,3 +139,11 @@ def test_a_second_run_compiles_no_dataclass_method_again(project: Project, tmp_p
     assert json.loads(first.stdout) == json.loads(second.stdout)
     assert cache.stat().st_mtime_ns == saved
     assert _survivors(marker) == []
+
+
+def test_importing_the_scripts_module_changes_nothing():
+    done = _python(
+        "import dataclasses\nimport productops_lint.scripts\nfrom productops_lint import codecache\n"
+        "print('exec' in vars(dataclasses), codecache.active is None)\n"
+    )
+    assert done.stdout == "False True\n", done.stderr
