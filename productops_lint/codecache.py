@@ -14,9 +14,9 @@ from typing import Any
 # `dataclasses` writes the source of every generated method (``__init__``, ``__eq__``, ...) and
 # compiles it with ``exec``. libcst defines about 230 frozen dataclasses: compiling their methods
 # (about 1,000 ``exec`` calls, 620 distinct sources) is about half of what importing libcst
-# costs, and every run that parses pays it again.
-# Python caches the bytecode of modules in __pycache__, never that of such generated code; this
-# module does, keyed by the exact source text, in one file per Python bytecode format.
+# costs, and every run that parses pays it again. Python caches the bytecode of modules in
+# __pycache__, never that of such generated code; this module does, keyed by the exact source
+# text, in one file per Python bytecode format.
 
 # Bump when what the file holds changes meaning.
 FORMAT = 2
@@ -25,10 +25,10 @@ FORMAT = 2
 MAX_ENTRIES = 4_000
 # Names the folder to keep the file in, instead of the user's cache folder.
 FOLDER_VARIABLE = "PRODUCTOPS_LINT_CODE_CACHE"
-# ``exec`` compiles its source with the future features of the code that calls it; the cache
-# holds only code compiled with none, which is how `dataclasses` itself is written.
 # inspect.CO_OPTIMIZED, without importing inspect: a function's frame, not a module's or a class's.
 _OPTIMIZED = 0x1
+# ``exec`` compiles its source with the future features of the code that calls it; the cache
+# holds only code compiled with none, which is how `dataclasses` itself is written.
 _FUTURE_FLAGS = sum(getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
 
 
