@@ -73,41 +73,43 @@ class _Manifest:
             st = os.stat(full)
         except OSError:
             return None, None
-        entry = self._entries.get(key)
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if entry is not None and entry[:3] == stamp and st.st_mtime_ns < entry[3] - self._RACY_NS:
-            return entry[4], None
-        return self._hash(full, key, stamp)
+        value = self.vouched(key, stamp)
+        return (value, None) if value is not None else self._hash(full, key, stamp)
+
+    def vouched(self, key: str, stamp: tuple[int, int, int]) -> str | None:
+        """The recorded digest of ``key`` if its (mtime_ns, size, inode) still match and were not racy."""
+        entry = self._entries.get(key)
+        if entry is not None and entry[:3] == stamp and stamp[0] < entry[3] - self._RACY_NS:
+            return entry[4]
+        return None
 
     def unchanged(
         self, prefix: str, keys: Iterable[str], stamps: Mapping[str, tuple[int, int, int]] | None = None
     ) -> tuple[dict[str, str], list[str]]:
         """(digest of each file the manifest vouches for, the other keys): ``digest`` over many files.
 
-        One loop with no call per file but the stat, and none for a file in ``stamps`` (its
-        (mtime_ns, size, inode), stat'ed this run already): a run over one changed file in a
-        tree of 10,000 asks this of every file.
+        One loop, with no stat for a file in ``stamps`` (its (mtime_ns, size, inode), stat'ed
+        this run already) or unknown to the manifest: a run over one changed file in a tree of
+        10,000 asks this of every file. ``vouched`` is the one rule for trusting an entry.
         """
-        entries, stat, racy, taken = self._entries, os.stat, self._RACY_NS, stamps or {}
+        entries, stat, vouched, taken = self._entries, os.stat, self.vouched, stamps or {}
         known: dict[str, str] = {}
         others: list[str] = []
         for key in keys:
-            entry = entries.get(key)
-            if entry is None:
-                others.append(key)
-                continue
             stamp = taken.get(key)
-            if stamp is None:
+            if stamp is None and key in entries:  # a file the manifest never saw needs no stat here
                 try:
                     st = stat(prefix + key)
                 except OSError:
                     others.append(key)
                     continue
                 stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-            if entry[0] == stamp[0] and entry[1] == stamp[1] and entry[2] == stamp[2] and stamp[0] < entry[3] - racy:
-                known[key] = entry[4]
-            else:
+            value = vouched(key, stamp) if stamp is not None else None
+            if value is None:
                 others.append(key)
+            else:
+                known[key] = value
         return known, others
 
     def _hash(self, full: str, key: str, stamp: tuple[int, int, int]) -> tuple[str | None, bytes | None]:
