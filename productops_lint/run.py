@@ -136,13 +136,20 @@ def _lint(
     state_key: str | None,
 ) -> Result:
     targets = provider.targets(paths) if paths else None
-    key = run_key(ws, provider, targets, prefilter) if cache is not None and not overrides else None
+    keyed = cache is not None and not overrides
+    # Without a stat manifest (a first run, or a deleted cache) keying the run means reading and
+    # hashing every file. Done first, that kept the workers idle until the last file was read;
+    # instead the key is taken at the end, from the digests the pre-filter's search computed as it
+    # read each file, and parsing starts with the first file found. Such a run never looks for a
+    # stored answer: one can only exist if the manifest alone was deleted.
+    deferred = keyed and not provider.recorded()
+    key = run_key(ws, provider, targets, prefilter) if keyed and not deferred else None
     if cache is not None and key is not None:
         hit = cache.get(key)
         if isinstance(hit, Result):
             return hit
     # Without a run key (an unreadable file) nothing is resumed or kept.
-    state_key = state_key if key is not None else None
+    state_key = state_key if key is not None or deferred else None
     saved = saved_state.load(cache, state_key) if cache is not None and state_key is not None else saved_state.Saved(None)
     state = saved.state
 
@@ -165,6 +172,8 @@ def _lint(
         keep_state=keep_state if state_key is not None else None,
         parser=parser,
     )
+    if deferred:
+        key = run_key(ws, provider, targets, prefilter)
     if cache is not None and key is not None:
         cache.put(key, result)
         provider.save()

@@ -170,6 +170,10 @@ class FileProvider:
             self.digest(path)
         return {path: self._digests[path] for path in paths}
 
+    def recorded(self) -> bool:
+        """Whether an earlier run left a stat manifest with any file in it."""
+        return self._manifest is not None and self._manifest.recorded()
+
     def save(self) -> None:
         if self._manifest is not None:
             self._manifest.save()

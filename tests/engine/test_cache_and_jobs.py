@@ -121,3 +121,61 @@ def test_two_runs_sharing_one_cache_at_once_agree(tmp_path):
     assert len({o[0] for o in outputs}) == 1
     third = subprocess.run(cmd, cwd=root, capture_output=True, env=env, timeout=300)
     assert third.stdout == outputs[0][0]
+
+
+def test_a_first_run_parses_before_it_has_read_every_file_and_stores_its_answer(tmp_path, monkeypatch):
+    """Without a stat manifest, the run is keyed at the end: parsing does not wait for every file's digest."""
+    import productops_lint.files.store as store
+    import productops_lint.parallel as parallel
+    import productops_lint.run as run
+
+    root = _project(tmp_path, modules=30)
+    events: list[str] = []
+    hash_file, summarize = store._Manifest._hash, parallel.Parser.summarize
+
+    def hashing(self, full, key, stamp):
+        events.append("hash")
+        return hash_file(self, full, key, stamp)
+
+    def pulling(self, items, progress=None):
+        def recorded():
+            for item in items:
+                events.append("parse")
+                yield item
+
+        return summarize(self, recorded(), progress)
+
+    monkeypatch.setattr(store._Manifest, "_hash", hashing)
+    monkeypatch.setattr(parallel.Parser, "summarize", pulling)
+    cold = _findings(root, jobs=1)
+    assert events.count("hash") == 33  # each file read once (30 views, events, tracking, __init__)
+    assert events.index("parse") < len(events) - 1 - events[::-1].index("hash")
+
+    # The answer was stored under the key a later run computes up front.
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("re-analyzed")
+
+    monkeypatch.setattr(run, "analyze", must_not_run)
+    assert _findings(root) == cold
+
+
+def test_a_first_run_with_an_unreadable_file_stores_no_answer(tmp_path, monkeypatch):
+    import productops_lint.files.store as store
+
+    root = _project(tmp_path, modules=3)
+    real_open = open
+    broken = str(root / "app" / "view_1.py")
+
+    def flaky_open(file, *args, **kwargs):
+        if str(file) == broken:
+            raise PermissionError(13, "Permission denied", broken)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(store, "open", flaky_open, raising=False)
+    lint(open_workspace(start=root))
+    cache = root / ".productops_cache"
+    assert not [p for p in cache.rglob("run-*")] and not [p for p in cache.rglob("state-*")]
+    monkeypatch.undo()
+    # Nothing of the first run stands in for the second: it sees the file again.
+    assert _findings(root) == _findings(root, use_cache=False)
+    assert sum(f[0] == "app/view_1.py" for f in _findings(root)) == 1

@@ -50,3 +50,23 @@ def test_an_entry_a_crash_cut_short_reads_as_missing(tmp_path: Path):
     for cut in (b"", whole[: len(whole) // 2], whole[:-1]):
         write_bytes_atomic(entry, cut, durable=False)
         assert cache.get("k1") is None
+
+
+def test_a_write_keeps_the_files_mode_makes_new_files_private_and_survives_a_name_clash(tmp_path: Path, monkeypatch):
+    script = tmp_path / "run.py"
+    script.write_text("old\n")
+    script.chmod(0o751)
+    write_bytes_atomic(script, b"new\n")
+    assert script.read_bytes() == b"new\n" and script.stat().st_mode & 0o7777 == 0o751
+
+    # The temporary file's name is drawn at random; a name already taken is drawn again.
+    draws = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr(store.os, "urandom", lambda n: next(draws))
+    taken = tmp_path / f".entry.{'00' * 6}.tmp"
+    taken.write_bytes(b"another writer's")
+    fresh = tmp_path / "entry"
+    write_bytes_atomic(fresh, b"data", durable=False)
+    assert fresh.read_bytes() == b"data" and taken.read_bytes() == b"another writer's"
+    if os.name == "posix":
+        assert fresh.stat().st_mode & 0o777 == 0o600  # as tempfile.mkstemp makes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name, "entry", "run.py"]
