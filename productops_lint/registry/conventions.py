@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -235,5 +234,7 @@ def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.85) -> 
         by_key.setdefault(normalize_name(candidate), candidate)
     if key in by_key:
         return by_key[key]
+    import difflib  # here, not at the top: a run that suggests nothing does not load it
+
     close = difflib.get_close_matches(key, [k for k in by_key if k], n=1, cutoff=cutoff)
     return by_key[close[0]] if close else None
