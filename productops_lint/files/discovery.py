@@ -151,7 +151,8 @@ class FileProvider:
             data = self.read(path)
             value = None if data is None else digest(data)
         else:
-            value, data = self._manifest.digest(self._root_prefix + path, path)
+            # The listing's stat, if it made one: a first run digests every file this way.
+            value, data = self._manifest.digest(self._root_prefix + path, path, self._stamps.pop(path, None))
             if data is not None:
                 self._fresh[path] = data  # read for its digest: the pre-filter needs it next
         # One stat per file per run: the pre-filter asks once per round.
@@ -164,10 +165,10 @@ class FileProvider:
             return {path: self.digest(path) for path in paths}
         wanted = [path for path in paths if path not in self._digests]
         known, others = self._manifest.unchanged(self._root_prefix, wanted, self._stamps)
-        self._stamps.clear()  # not needed again, and a process pool forked later would copy them
         self._digests.update(known)
         for path in others:
             self.digest(path)
+        self._stamps.clear()  # not needed again, and a process pool forked later would copy them
         return {path: self._digests[path] for path in paths}
 
     def recorded(self) -> bool:

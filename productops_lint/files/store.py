@@ -69,13 +69,17 @@ class _Manifest:
     def recorded(self) -> bool:
         return bool(self._entries)
 
-    def digest(self, full: str, key: str) -> tuple[str | None, bytes | None]:
-        """(digest, bytes if they had to be read) for the file at ``full``."""
-        try:
-            st = os.stat(full)
-        except OSError:
-            return None, None
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    def digest(
+        self, full: str, key: str, stamp: tuple[int, int, int] | None = None
+    ) -> tuple[str | None, bytes | None]:
+        """(digest, bytes if they had to be read) for the file at ``full``; ``stamp``: its
+        (mtime_ns, size, inode) if this run stat'ed it already."""
+        if stamp is None:
+            try:
+                st = os.stat(full)
+            except OSError:
+                return None, None
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         value = self.vouched(key, stamp)
         return (value, None) if value is not None else self._hash(full, key, stamp)
 

@@ -132,3 +132,31 @@ def test_in_a_git_repository_each_file_is_stated_once_for_listing_and_digests(tm
     assert second.digests(second.paths()) == expected
     python_files = [p for p in stated if p.endswith(".py")]
     assert sorted(python_files) == sorted(str(root / f"m{n}.py") for n in range(20))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_first_run_in_a_git_repository_stats_each_file_once_though_it_digests_them_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """With no manifest yet, the pre-filter's search digests file by file: the listing's stat serves it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for n in range(20):
+        (root / f"m{n}.py").write_text(f"x = {n}\n")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "one")
+    stated: list[str] = []
+    real = os.stat
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stated.append(os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting)
+    provider = FileProvider(root, Config(), root / ".cache")
+    one_by_one = {path: provider.digest(path) for path in provider.paths()}
+    assert provider.digests(provider.paths()) == one_by_one
+    assert all(one_by_one.values())
+    python_files = [p for p in stated if p.endswith(".py")]
+    assert sorted(python_files) == sorted(str(root / f"m{n}.py") for n in range(20))

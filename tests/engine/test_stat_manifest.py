@@ -128,7 +128,7 @@ def test_digests_of_many_files_answer_as_one_at_a_time(tmp_path, monkeypatch):
     names = sorted([*names, "new.py"])
     asked: list[str] = []
     one = _Manifest.digest
-    monkeypatch.setattr(_Manifest, "digest", lambda self, full, key: asked.append(key) or one(self, full, key))
+    monkeypatch.setattr(_Manifest, "digest", lambda self, full, key, stamp=None: asked.append(key) or one(self, full, key, stamp))
     batched = provider().digests(names)
     # The manifest vouched for the two untouched files in its one pass; the rest were asked one by one.
     assert sorted(asked) == ["edited.py", "gone.py", "new.py", "racy.py", "touched.py"]
