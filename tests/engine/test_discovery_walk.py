@@ -106,6 +106,19 @@ def test_in_a_git_repository_deleted_files_go_and_conflicted_files_appear_once(t
     assert _listed(root) == ["both.py", "keep.py", "new.py", "sparse.py"]
 
 
+def _count_stats(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``os.stat`` is called with from now on."""
+    stated: list[str] = []
+    real = os.stat
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stated.append(os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting)
+    return stated
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_in_a_git_repository_each_file_is_stated_once_for_listing_and_digests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     root = tmp_path / "repo"
@@ -120,14 +133,7 @@ def test_in_a_git_repository_each_file_is_stated_once_for_listing_and_digests(tm
     first = FileProvider(root, Config(), root / ".cache")
     expected = first.digests(first.paths())
     first.save()
-    stated: list[str] = []
-    real = os.stat
-
-    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        stated.append(os.fspath(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "stat", counting)
+    stated = _count_stats(monkeypatch)
     second = FileProvider(root, Config(), root / ".cache")
     assert second.digests(second.paths()) == expected
     python_files = [p for p in stated if p.endswith(".py")]
@@ -146,14 +152,7 @@ def test_a_first_run_in_a_git_repository_stats_each_file_once_though_it_digests_
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "one")
-    stated: list[str] = []
-    real = os.stat
-
-    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        stated.append(os.fspath(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "stat", counting)
+    stated = _count_stats(monkeypatch)
     provider = FileProvider(root, Config(), root / ".cache")
     one_by_one = {path: provider.digest(path) for path in provider.paths()}
     assert provider.digests(provider.paths()) == one_by_one
