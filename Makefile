@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test bench docs clean validate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ clean:
 # `make bench BENCH_ARGS=--quick` for a short try; `BENCH_ARGS=--write-readme` to update the tables.
 bench:
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# The recall benchmark on pinned real projects (downloads them; not part of `make test`): docs/validation.md.
+validate: $(STAMP)
+	$(PY) validation/run.py $(VALIDATE_ARGS)

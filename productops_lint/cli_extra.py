@@ -108,6 +108,12 @@ def debug(ctx: click.Context, wrappers: bool) -> None:
         elif option == "severity":
             value = {k: v.value for k, v in value.items()}
         click.echo(f"  {option:<18} {value!r}")
+    if cfg.import_roots:
+        click.echo("import roots (inferred; set `src` to choose them):")
+        for root in cfg.import_roots:
+            click.echo(f"  {root.path:<30} {root.why}")
+    else:
+        click.echo(f"import roots: {', '.join(cfg.src) or '.'} (configured `src`)")
     click.echo(f"rule files: {len(ws.rule_files)} ({len(ws.plan.events)} events)")
     for path, _ in ws.rule_files:
         click.echo(f"  {path}")

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Mapping
 
 from .registry.model import WrapperSpec, wrapper_from_data
 from .toml_lines import line_of, split_toml_error, value_at, wrapper_line
-from .types import Location, Problem, Severity, UserError
+from .types import ImportRoot, Location, Problem, Severity, UserError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,7 +28,10 @@ class Config:
     # Where the config came from (for `debug` and messages); None when built from defaults.
     source: str | None = None
     registry: tuple[str, ...] = ("rules",)
-    src: tuple[str, ...] = (".",)
+    # Empty: not configured, so the import roots are inferred from the tree (detect/roots.py)
+    # and stored here, with why each was chosen in ``import_roots``.
+    src: tuple[str, ...] = ()
+    import_roots: tuple[ImportRoot, ...] = ()
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ("PO",)
     ignore: tuple[str, ...] = ()
@@ -48,7 +51,7 @@ class Config:
 # Documented in docs/config.md; a test keeps the two in step.
 OPTIONS: dict[str, str] = {
     "registry": "Rule files or folders of YAML rule files (tracking plan, conventions, trackers).",
-    "src": "Folders that are import roots, used to turn file paths into module names.",
+    "src": "Folders that are import roots, used to turn file paths into module names; inferred when not set.",
     "exclude": "Gitignore-style patterns of paths to skip, on top of .gitignore.",
     "select": "Check codes or code prefixes to enable.",
     "ignore": "Check codes or code prefixes to disable (wins over select).",

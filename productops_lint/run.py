@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
@@ -29,6 +29,8 @@ class Workspace:
     rule_files: list[tuple[str, str]] = field(default_factory=list)
     use_cache: bool = True
     _plan: Plan | None = None
+    # The provider that listed the tree to infer its import roots, so the run does not list it again.
+    _listing: files.FileProvider | None = None
 
     @property
     def plan(self) -> Plan:
@@ -61,7 +63,10 @@ class Workspace:
         return self.root / self.config.cache_dir
 
     def provider(self, use_cache: bool = True) -> files.FileProvider:
-        return files.FileProvider(self.root, self.config, self.cache_dir if use_cache else None)
+        provider = files.FileProvider(self.root, self.config, self.cache_dir if use_cache else None)
+        if self._listing is not None:
+            provider.adopt_listing(self._listing)
+        return provider
 
 
 def open_workspace(
@@ -88,9 +93,23 @@ def open_workspace(
                 "no tracking plan found: add YAML rule files there or set `registry` in [tool.productops]",
             )
         )
+    listing = None
+    if not config.src:
+        listing = files.FileProvider(root, config)
+        config = with_inferred_roots(config, listing.paths(), listing.packaging())
     # The plan is parsed on first use: its problems still stop the run with exit 2, and a run
     # answered from the cache (same rule files as a run that succeeded) never needs it.
-    return Workspace(root=root, config=config, rule_files=files.read_rule_files(paths))
+    return Workspace(root=root, config=config, rule_files=files.read_rule_files(paths), _listing=listing)
+
+
+def with_inferred_roots(config: Config, py_paths: Sequence[str], packaging: Mapping[str, str]) -> Config:
+    """``config`` with the import roots inferred from the tree, unless ``src`` is configured."""
+    if config.src:
+        return config
+    from .detect.roots import infer_roots
+
+    roots = infer_roots(py_paths, packaging)
+    return replace(config, src=tuple(r.path for r in roots), import_roots=roots)
 
 
 def lint(

@@ -42,6 +42,14 @@ class Span:
 
 
 @dataclass(frozen=True)
+class ImportRoot:
+    """A folder (relative POSIX path, ``.`` for the project root) that module names are taken below."""
+
+    path: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Edit:
     """Replace the text at ``span`` of ``path`` with ``replacement``."""
 

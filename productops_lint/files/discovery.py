@@ -22,6 +22,9 @@ DEFAULT_EXCLUDES = (
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 RULE_SUFFIXES = (".yaml", ".yml")
+# setup.py is listed with the Python files; the other two are kept aside while listing.
+_PACKAGING_NAMES = frozenset({"pyproject.toml", "setup.cfg"})
+_PACKAGING_MAX = 1024 * 1024
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -142,6 +145,8 @@ class FileProvider:
         # (mtime_ns, size, inode) of files stat'ed while listing them (git's listing), so that
         # each file is stat'ed once.
         self._stamps: dict[str, tuple[int, int, int]] = {}
+        # pyproject.toml and setup.cfg files met while listing: where import roots are declared.
+        self._packaging: list[str] = []
 
     def digest(self, path: str) -> str | None:
         """Content digest of a file; from the stat manifest when the file is unchanged since last run."""
@@ -221,11 +226,23 @@ class FileProvider:
         return self._paths
 
     def _git_paths(self) -> list[str] | None:
-        out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py")
+        out = _git(
+            self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+            "*.py", "*pyproject.toml", "*setup.cfg",
+        )
         if out is None:
             return None
         # A set: an unmerged file is listed once per stage.
-        names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n.endswith(".py")}
+        listed = set(out.decode("utf-8", "surrogateescape").split("\0"))
+        names = {n for n in listed if n.endswith(".py")}
+        user = self._user_exclude
+        self._packaging = sorted(
+            n
+            for n in listed - names
+            if n.rpartition("/")[2] in _PACKAGING_NAMES
+            and _DEFAULT_NAMES.isdisjoint(n.split("/")[:-1])
+            and not (user is not None and user.match_file(n))
+        )
         # ls-files lists deleted-but-tracked files too; keep the regular files that exist. The
         # stat that shows it is kept for ``digests``, which would otherwise make its own: about
         # 2.5 microseconds a file here, and git's own `--deleted` would stat them all again.
@@ -278,11 +295,32 @@ class FileProvider:
                 return any(spec.match_file(full[len(base):]) for base, spec in active)
 
             dirs[:] = sorted(d for d in dirs if not ignored(d, True))
+            self._packaging.extend(rel + f for f in _PACKAGING_NAMES.intersection(files) if not ignored(f, False))
             if active or self._user_exclude is not None:
                 found.extend(rel + f for f in files if f.endswith(".py") and not ignored(f, False))
             else:  # most folders: only the default names can exclude a file
                 found.extend(rel + f for f in files if f.endswith(".py") and f not in _DEFAULT_NAMES)
         return found
+
+    def packaging(self) -> dict[str, str]:
+        """The text of each pyproject.toml, setup.cfg and setup.py in the project, by path."""
+        self.paths()
+        found: dict[str, str] = {}
+        for path in sorted({*self._packaging, *(p for p in self.paths() if p.rpartition("/")[2] == "setup.py")}):
+            try:
+                data = (self.root / path).read_bytes() if path not in self._fresh else self._fresh[path]
+            except OSError:
+                continue
+            if len(data) <= _PACKAGING_MAX:
+                found[path] = data.decode("utf-8", "replace")
+        return found
+
+    def adopt_listing(self, other: "FileProvider") -> None:
+        """Take the file listing ``other`` made of the same tree, so it is not made twice."""
+        if other._paths is not None and other.root == self.root:
+            self._paths = list(other._paths)
+            self._packaging = list(other._packaging)
+            self._stamps = dict(other._stamps)
 
     def read(self, path: str) -> bytes | None:
         if path in self._fresh:
