@@ -36,6 +36,7 @@ def call_record(call: TrackingCall, root: Path, values: bool = False) -> dict[st
         "properties": properties,
         "partial": call.partial,
         "via": list(call.via),
+        "role": call.role,
     }
 
 
@@ -64,6 +65,7 @@ def calls_as_text(calls: Sequence[TrackingCall], root: Path) -> str:
         name = f"`{c.event}`" if c.event is not None else f"<{c.event_kind}: {c.event_expr or '?'}>"
         props = "?" if c.properties is None else ", ".join(c.property_keys or []) + (", ..." if c.partial else "")
         via = f"  via {' -> '.join(c.via)}" if c.via else ""
+        via += "  (sink: named by its callers)" if c.role == "sink" else ""
         lines.append(f"{_display_path(root, c.path)}:{c.line}:{c.column}: {c.sdk} {name} {{{props}}}{via}")
     lines.append(f"{len(calls)} tracking call{'s' if len(calls) != 1 else ''}")
     return "\n".join(lines)

@@ -188,8 +188,16 @@ class Project(ResumeMixin):
         return names, ImportGate(roots, exports)
 
     def _roots(self) -> set[str]:
-        """Top-level module names of the SDKs and declared wrappers."""
-        return {split_ref(key)[0].removesuffix("()") for key in self.base}
+        """Top-level module names of the SDKs and of declared wrappers outside the tree.
+
+        A declared wrapper inside the tree is an export like an inferred one: taking its
+        top-level package as a root would admit every file that imports the project itself.
+        """
+        return {
+            split_ref(key)[0].removesuffix("()")
+            for key in self.base
+            if not (self.base[key].declared and self.index.in_project(key))
+        }
 
     def _tracker_prefixes(self) -> set[str]:
         """Every proper prefix of a tracker name: a name that leads to a tracker by attribute access."""
@@ -225,7 +233,23 @@ class Project(ResumeMixin):
                 self._leads_to_tracker(f"{cls}().{attr}", prefixes) for attr in info.attrs
             ):
                 out.add(f"{module}.{top}")
+        # A factory or getter whose result is a tracker's receiver (`def make() -> Telemetry`,
+        # `def get_client(): return _client`): calling it reaches the tracker.
+        for qual, fn in summary.functions.items():
+            top = f"{module}.{qual[len(module) + 1 :].split('.')[0]}"
+            if top in out or not (fn.return_types or fn.return_refs):
+                continue
+            results = [f"{r}()" for r in fn.return_types] + list(fn.return_refs)
+            if any(self._holds_tracker(c, prefixes) for r in results for c in self.index.canonical(r)):
+                out.add(top)
         return out
+
+    def _holds_tracker(self, canon: str, prefixes: set[str]) -> bool:
+        """Whether ``canon`` (an instance or a name) is a tracker's receiver or leads to one."""
+        if canon in prefixes or canon in self.trackers:
+            return True
+        cls = canon.removesuffix("()")
+        return any(key.startswith(cls + ".") or key.startswith(cls + "().") for key in self.trackers)
 
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""

@@ -170,6 +170,9 @@ class TrackingCall:
     properties: tuple[PropertyArg, ...] | None = None
     partial: bool = False
     via: tuple[str, ...] = ()
+    # "sink": the SDK call inside a wrapper, whose name its callers decide; they are reported
+    # too, so checks look at them, not here. "site": every other call.
+    role: Literal["site", "sink"] = "site"
 
     @property
     def line(self) -> int:

@@ -116,13 +116,18 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
             continue  # applying a decorator by hand is not a send
         _, tracker = found
         ex = extract(tracker, call.args, index)
-        if call.function in trackers and trackers[call.function].called and (
+        role = "site"
+        if call.function in trackers and (
             isinstance(ex.outer, Param) or (ex.event is not None and params_in(index.value(ex.event)))
         ):
-            continue  # the wrapper's own forwarding call: its call sites are reported instead
+            if tracker.via:
+                continue  # one wrapper forwarding to another: plumbing, the inner SDK call is reported
+            # The SDK call inside a wrapper. When the wrapper has callers they carry the name;
+            # when it has none this is its only sighting, reported as a site.
+            role = "sink" if trackers[call.function].called else "site"
         if call.function and forwards_returned(call) and call.function.rpartition(".")[0] in trackers:
             continue  # the decorator's own sending call: the decorated functions' returns are reported
-        out.append(_tracking_call(summary.path, call.span, tracker, ex, index))
+        out.append(_tracking_call(summary.path, call.span, tracker, ex, index, role))
     for fn in summary.functions.values():
         for tracker in _returning_decorators(fn, trackers, index):
             for site in fn.returns:
@@ -161,7 +166,9 @@ def _from_return(tracker: Tracker, site: ReturnSite) -> Extracted | None:
     return simple(event_arg, props_arg)
 
 
-def _tracking_call(path: str, span: Span, tracker: Tracker, ex: Extracted, index: Index) -> TrackingCall:
+def _tracking_call(
+    path: str, span: Span, tracker: Tracker, ex: Extracted, index: Index, role: str = "site"
+) -> TrackingCall:
     name, kind, parts, origin = resolve_event(ex.event, index)
     if ex.derived:
         origin = None
@@ -184,6 +191,7 @@ def _tracking_call(path: str, span: Span, tracker: Tracker, ex: Extracted, index
         properties=props,
         partial=partial,
         via=tracker.via,
+        role=role,  # type: ignore[arg-type]
     )
 
 

@@ -54,9 +54,10 @@ class RefFinder:
     def _local_refs(self, node: cst.Name, a: Any, depth: int) -> Sequence[str]:
         bound = a.node
         if isinstance(bound, cst.Param):
-            func = self.c.ctx.function
-            if func and func[2] and bound.name.value == func[3] and a.scope is self.c.scopes.get(node):
-                return (f"{func[2]}()",)
+            # `self` (or `cls`) of a method, also read from a nested function, lambda or comprehension.
+            owner = self.c.self_params.get(id(bound))
+            if owner:
+                return (f"{owner}()",)
             if bound.annotation is not None:
                 return tuple(f"{r}()" for r in self.annotation_refs(bound.annotation.annotation))
             return ()
@@ -64,9 +65,13 @@ class RefFinder:
             qual = self.c.def_quals.get(id(bound))
             return (qual,) if qual else ()
         expr = self.c.tables.assigned.get(id(bound))
+        found: Sequence[str] = ()
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Call, cst.IfExp)):
-            return self.refs(expr, depth + 1)
-        return ()
+            found = self.refs(expr, depth + 1)
+        if not found and isinstance(bound, cst.AnnAssign):
+            # `tracker: Tracker = ctx.obj["tracker"]`: the annotation says what the local holds.
+            found = tuple(f"{r}()" for r in self.annotation_refs(bound.annotation.annotation))
+        return found
 
     def annotation_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
         """Classes an annotation names: ``T``, ``mod.T``, ``Optional[T]``, ``T | None``, ``"T"`` is not read."""

@@ -161,6 +161,14 @@ class Index:
             for r in fn.return_types:
                 out |= self.canonical(join_ref(r + "()", tail), depth + 1)
             return out
+        # Unannotated: what its `return`s refer to (a module global, a cached instance, a constructor).
+        if is_call and tail and fn.return_refs:
+            out = set()
+            for r in fn.return_refs:
+                if r != fn.qualname + "()":
+                    out |= self.canonical(join_ref(r, tail), depth + 1)
+            if out:
+                return out
         return {join_ref(fn.qualname + ("()" if is_call else ""), tail)}
 
     def mro(self, qual: str, depth: int = 0) -> list[str]:

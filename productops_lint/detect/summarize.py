@@ -85,6 +85,11 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.def_quals: dict[int, str] = {}
         self._import_cache: dict[tuple[int, str], tuple[str, ...]] = {}
         self.returns: dict[str, list[ReturnSite]] = {}
+        self.return_refs: dict[str, set[str]] = {}
+        # Names each function declares `global`: assigning them binds the module's name.
+        self.globals: dict[str, set[str]] = {}
+        # The `self`/`cls` parameter of each method -> its class, for nested functions and lambdas.
+        self.self_params: dict[int, str] = {}
 
     def close(self) -> None:
         """Drop the converter, which points back here.
@@ -157,12 +162,21 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             self.symbol_kinds[node.name.value] = "function"
             self.symbols.setdefault(node.name.value, [])
         self_name = positional[0].name.value if shift and positional else None
+        if self_name and owner:
+            self.self_params[id(positional[0])] = owner
         self.ctx.stack.append(("function", qual, (qual, tuple(params), owner if self_name else None, self_name)))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         qual = self.ctx.stack.pop()[1]
         if qual in self.returns:
             self.functions[qual] = replace(self.functions[qual], returns=tuple(self.returns.pop(qual)))
+        if qual in self.return_refs:
+            self.functions[qual] = replace(self.functions[qual], return_refs=tuple(sorted(self.return_refs.pop(qual))))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        func = self.ctx.function
+        if func is not None:
+            self.globals.setdefault(func[0], set()).update(n.name.value for n in node.names)
 
     def _decorator_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:
         refs = self.conv.refs(node)
@@ -172,8 +186,14 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         func = self.ctx.function
+        if func is None or node.value is None:
+            return
+        # What a getter hands back: `return _client`, `return cls._instance`, `return Posthog(key)`.
+        refs = self.conv.refs(node.value)
+        if refs:
+            self.return_refs.setdefault(func[0], set()).update(refs)
         # Only decorated functions: their returns feed event-sending decorators and properties.
-        if func is None or node.value is None or not self.functions[func[0]].decorators:
+        if not self.functions[func[0]].decorators:
             return
         value = node.value
         elements = value.elements if isinstance(value, cst.Tuple) else None
@@ -202,7 +222,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None) -> None:
         if isinstance(target, cst.Name):
-            if not self.ctx.stack:
+            func = self.ctx.function
+            declared_global = func is not None and target.value in self.globals.get(func[0], ())
+            if not self.ctx.stack or declared_global:
                 bound = self._bound_value(value, annotation, f"{self.module}.{target.value}")
                 if bound is not None:
                     self.symbols.setdefault(target.value, []).append(bound)

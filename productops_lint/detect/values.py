@@ -184,6 +184,8 @@ class FunctionInfo:
     returns: tuple[ReturnSite, ...] = ()
     # Classes the return annotation names, so `make_client().track` can be followed.
     return_types: tuple[str, ...] = ()
+    # What the `return`s of an unannotated function refer to (`return _client`, `return Posthog()`).
+    return_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

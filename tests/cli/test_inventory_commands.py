@@ -11,7 +11,7 @@ from productops_lint.checks import all_checks
 
 from .cli_helpers import Project
 
-CALL_KEYS = {"path", "line", "column", "sdk", "event", "dynamic", "event_expr", "properties", "partial", "via"}
+CALL_KEYS = {"path", "line", "column", "sdk", "event", "dynamic", "event_expr", "properties", "partial", "via", "role"}
 
 TRACKING = '''\
 import analytics
@@ -43,18 +43,19 @@ def test_calls_json_lists_each_call_with_the_documented_fields(project: Project)
 
     assert run.exit_code == 0
     assert all(CALL_KEYS <= set(c) for c in calls)
-    summary = [(c["path"], c["line"], c["column"], c["sdk"], c["event"], c["dynamic"], c["partial"]) for c in calls]
-    # The wrapper's own call forwards a parameter: it is not a call site of its own.
+    summary = [(c["path"], c["line"], c["column"], c["sdk"], c["event"], c["dynamic"], c["partial"], c["role"]) for c in calls]
+    # The wrapper's own SDK call forwards a parameter: a sink, named by its call sites.
     assert summary == [
-        ("app/flow.py", 11, 5, "segment", "Order Completed", False, False),
-        ("app/flow.py", 12, 5, "segment", "Checkout Started", False, True),
-        ("app/flow.py", 13, 5, "segment", None, True, False),
-        ("app/flow.py", 14, 5, "app.flow.track_event", "Account Created", False, False),
+        ("app/flow.py", 7, 5, "segment", None, False, False, "sink"),
+        ("app/flow.py", 11, 5, "segment", "Order Completed", False, False, "site"),
+        ("app/flow.py", 12, 5, "segment", "Checkout Started", False, True, "site"),
+        ("app/flow.py", 13, 5, "segment", None, True, False, "site"),
+        ("app/flow.py", 14, 5, "app.flow.track_event", "Account Created", False, False, "site"),
     ]
-    assert calls[0]["properties"] == ["order_id", "revenue", "items"]
-    assert calls[1]["event_expr"] == "CHECKOUT"
-    assert calls[2]["event_expr"] == 'f"Order {status}"'
-    assert calls[3]["via"] == ["app.flow.track_event", "segment"]
+    assert calls[1]["properties"] == ["order_id", "revenue", "items"]
+    assert calls[2]["event_expr"] == "CHECKOUT"
+    assert calls[3]["event_expr"] == 'f"Order {status}"'
+    assert calls[4]["via"] == ["app.flow.track_event", "segment"]
 
 
 def test_calls_paths_are_relative_to_the_current_folder(project: Project) -> None:
@@ -70,7 +71,8 @@ def test_calls_text_ends_with_a_count(project: Project) -> None:
 
     lines = project.run("calls").stdout.splitlines()
 
-    assert lines[-1] == "4 tracking calls"
+    assert lines[-1] == "5 tracking calls"
+    assert "app/flow.py:7:5: segment <unresolved: name> {?}  (sink: named by its callers)" in lines
     assert "app/flow.py:11:5: segment `Order Completed` {order_id, revenue, items}" in lines
 
 
@@ -81,7 +83,7 @@ def test_calls_needs_no_plan(tmp_path: Path) -> None:
     run = project.run("calls", "--format", "json")
 
     assert run.exit_code == 0
-    assert len(json.loads(run.stdout)) == 4
+    assert len(json.loads(run.stdout)) == 5
 
 
 def test_registry_init_from_code_writes_a_plan_that_validates_and_the_code_then_passes(tmp_path: Path) -> None:

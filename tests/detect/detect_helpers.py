@@ -20,11 +20,15 @@ def project(files: Mapping[str, str], config: Config | None = None) -> Project:
     return Project(DictProvider(dedent_all(files)), config or Config(), Plan())
 
 
-def detect(files: Mapping[str, str] | str, config: Config | None = None) -> list[TrackingCall]:
-    """Every tracking call of the tree (a bare string is the one file ``app.py``)."""
+def detect(files: Mapping[str, str] | str, config: Config | None = None, sinks: bool = False) -> list[TrackingCall]:
+    """The call sites of the tree (a bare string is the one file ``app.py``).
+
+    With ``sinks``, also the SDK calls inside wrappers whose callers name the event.
+    """
     if isinstance(files, str):
         files = {"app.py": files}
-    return project(files, config).tracking_calls(None)
+    found = project(files, config).tracking_calls(None)
+    return found if sinks else [c for c in found if c.role == "site"]
 
 
 def events(files: Mapping[str, str] | str, config: Config | None = None) -> list[str | None]:

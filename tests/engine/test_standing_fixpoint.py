@@ -48,7 +48,7 @@ EDITS: list[tuple[str, str, Callable[[str], str], bool]] = [
     ("a call through a subclass", "app/d.py", _edit("'Order Completed'", "'Cart Viewed'"), True),
     ("a call on a shared client", "app/e.py", _edit("'order completed'", "'Order Completed'"), True),
     ("the prefix inside a wrapper", "app/prefixed.py", _edit("PREFIX + name", "'Cart ' + name"), False),
-    ("a new function that forwards its parameter", "app/a.py", lambda t: t + "\ndef fwd(u, n):\n    app.tracking.client.track_event(u, n)\n", False),
+    ("a new function that forwards its parameter", "app/a.py", lambda t: t + "\ndef fwd(u, n):\n    app.tracking.client.track_event(u, n)\n\nfwd('u', 'Signed Up')\n", False),
     ("a new module constant", "app/a.py", lambda t: t + "\nNAME = 'Cart Viewed'\n", False),
     ("a new import", "app/c.py", lambda t: "from app.events import ORDER\n" + t, False),
     ("a first call to a wrapper nothing called", "app/g.py", lambda t: t + "    lonely(u, 'Cart Viewed')\n", False),
