@@ -143,6 +143,9 @@ class ExprConverter(RefFinder):
                 else:
                     spreads.append(self.value(arg.value, None, depth + 1))
             return DictVal(tuple(items), tuple(spreads))
+        if is_name(func, "str") and self._is_builtin(func) and len(node.args) == 1 and not node.args[0].star:  # type: ignore[arg-type]
+            # `str(event.action)`: a string (or str subclass) stays what it is.
+            return self.value(node.args[0].value, None, depth + 1)
         if isinstance(func, cst.Name) and self._outer_param(func):
             return Returned(func.value)
         refs = self.refs(func, depth)

@@ -8,7 +8,7 @@ from typing import Sequence
 from ..registry.model import ArgSpec
 from .presets import AMPLITUDE_EVENT, SNOWPLOW_JSON, SNOWPLOW_SELF_DESCRIBING, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
-from .values import Arg, CallVal, Param, Ref, Str, Unknown, Value
+from .values import Arg, CallVal, DictVal, Param, Ref, Str, Unknown, Value
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
         return simple(event_arg, props_arg)
     if shape == "returns":
         return Extracted(None, None, None, None, False)
+    if shape == "http":
+        return _http_body(args, index)
     if shape == "args":
         event_arg = find_arg(args, tracker.event)
         props_arg = find_arg(args, tracker.properties) if tracker.properties != ArgSpec() else None
@@ -97,6 +99,22 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
         inner = find_arg(described.args, ArgSpec(0, "event_json"))
         outer = inner.value if inner else None
     return replace(_self_describing(outer, index), outer=outer_arg.value if outer_arg else None)
+
+
+def _http_body(args: Sequence[Arg], index: Index) -> Extracted:
+    """The `event` and `properties` keys of a JSON body: `json={...}`, `data=json.dumps({...})`."""
+    body = find_arg(args, ArgSpec(None, "json")) or find_arg(args, ArgSpec(None, "data")) or find_arg(args, ArgSpec(None, "content"))
+    value = index.value(body.value) if body is not None else None
+    if isinstance(value, CallVal) and value.args and any(c == "json.dumps" for r in value.refs for c in index.canonical(r)):
+        value = index.value(value.args[0].value)
+    if not isinstance(value, DictVal):
+        return Extracted(None, None, None, Unknown("an HTTP body that is not a visible dict"), True)
+    found: dict[str, Arg] = {}
+    for item in value.items:
+        key = index.value(item.key)
+        if isinstance(key, Str) and key.value in ("event", "properties"):
+            found[key.value] = Arg(None, item.value, item.value_span, "")
+    return simple(found.get("event"), found.get("properties"))
 
 
 def with_attrs(value: Value, attrs: tuple[str, ...]) -> Value:

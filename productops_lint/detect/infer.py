@@ -8,13 +8,24 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
 from .extract import Extracted, extract, find_arg, with_attrs
-from .presets import Tracker
+from .presets import INGESTION_URLS, Tracker
 from .resolve import Index
-from .values import CallSite, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
+from .values import Arg, CallSite, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
 
 _MAX_ROUNDS = 25
 # Shapes whose argument is an event object; a wrapper may take that whole object as a parameter.
 _OBJECT_SHAPES = ("amplitude", "snowplow", "snowplow_sdj")
+
+
+def posts_to_ingestion(args: Sequence[Arg], index: Index) -> bool:
+    """Whether an HTTP call's URL is a vendor's ingestion endpoint (its static text names one)."""
+    url = find_arg(args, ArgSpec(0, "url"))
+    if url is None:
+        return False
+    value = index.value(url.value)
+    parts = value.parts if isinstance(value, Concat) else (value,)
+    text = "".join(p.value for p in parts if isinstance(p, Str)).lower()
+    return any(endpoint in text for endpoint in INGESTION_URLS)
 
 
 def tracker_for(call: CallSite, trackers: dict[str, Tracker], index: Index) -> tuple[str, Tracker] | None:
@@ -24,6 +35,8 @@ def tracker_for(call: CallSite, trackers: dict[str, Tracker], index: Index) -> t
                 tracker = trackers[canon]
                 if not tracker.via and index.in_project(canon):
                     continue  # a project module that shares the SDK's name (`analytics.py`) is not the SDK
+                if tracker.shape == "http" and not posts_to_ingestion(call.args, index):
+                    continue  # any other HTTP request
                 return canon, (_complete(canon, tracker, index) if tracker.declared else tracker)
     return None
 

@@ -85,7 +85,22 @@ PRESETS: dict[str, dict[str, Tracker]] = {
             for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()")
         },
     },
+    # Hand-written HTTP to a vendor's ingestion API: only a call whose URL resolves to one of
+    # INGESTION_URLS counts (`tracker_for`); the event is the body's `event` key.
+    "http": {
+        client: Tracker("http", shape="http", event=ArgSpec(0, "url"))
+        for client in (
+            "requests.post", "requests.api.post", "requests.Session().post", "requests.sessions.Session().post",
+            "httpx.post", "httpx.Client().post", "httpx.AsyncClient().post",
+        )
+    },
 }
+
+# Ingestion endpoints whose JSON body names the event under `event` (host and path, lower case).
+INGESTION_URLS = (
+    "posthog.com/capture", "posthog.com/i/v0/e", "api.segment.io/v1/track", "segmentapis.com/v1/track",
+    "rudderstack.com/v1/track", "rudderlabs.com/v1/track", "heapanalytics.com/api/track", "api.mixpanel.com/track",
+)
 
 # Constructors whose instances carry the event for the ``amplitude``/``snowplow`` shapes.
 AMPLITUDE_EVENT = ("amplitude.BaseEvent", "amplitude.event.BaseEvent")

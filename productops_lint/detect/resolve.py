@@ -226,6 +226,9 @@ class Index:
             if len(strs) == len(results) and len({s.value for s in strs}) == 1:
                 return strs[0]
             return Unknown("refers to several values")
+        if isinstance(value, CallVal) and self._str_call(value):
+            # `Action("checkout.started")` with `class Action(str)`: the string itself.
+            return self._value(value.args[0].value, depth + 1)
         if isinstance(value, Concat):
             parts: list[Value] = []
             for part in value.parts:
@@ -233,6 +236,12 @@ class Index:
                 parts.extend(resolved.parts if isinstance(resolved, Concat) else (resolved,))
             return Concat(tuple(parts))
         return value
+
+    def _str_call(self, value: CallVal) -> bool:
+        """Whether ``value`` builds a ``str`` subclass from one positional argument."""
+        if len(value.args) != 1 or value.args[0].keyword is not None or value.args[0].star:
+            return False
+        return any("builtins.str" in self.mro(c) for r in value.refs for c in self.canonical(r))
 
     def _ref_value(self, ref: str, depth: int) -> Value:
         found = self._split_module(ref)

@@ -248,7 +248,27 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind(node.target, node.value, node.annotation.annotation)
 
+    def _super_init(self, node: cst.Call) -> None:
+        """`super().__init__(action=X)` in `__init__`: the instance's attribute `action` is X.
+
+        Event classes pass their fixed name to the base class (a dataclass field, or a base
+        `__init__` that stores its parameters under their own names).
+        """
+        func = self.ctx.function
+        if func is None or not func[2] or not func[0].endswith(".__init__"):
+            return
+        callee = node.func
+        if not (is_attribute(callee, "__init__") and isinstance(callee.value, cst.Call)):  # type: ignore[union-attr]
+            return
+        if not is_name(callee.value.func, "super"):  # type: ignore[union-attr]
+            return
+        attrs = self.classes[func[2]]["attrs"]
+        for arg in node.args:
+            if arg.keyword is not None and not arg.star:
+                attrs.setdefault(arg.keyword.value, []).append(self.conv.value(arg.value))
+
     def visit_Call(self, node: cst.Call) -> None:
+        self._super_init(node)
         refs = self.conv.refs(node.func)
         if not refs:
             return
