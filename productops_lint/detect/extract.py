@@ -107,6 +107,8 @@ def _http_body(args: Sequence[Arg], index: Index) -> Extracted:
     value = index.value(body.value) if body is not None else None
     if isinstance(value, CallVal) and value.args and any(c == "json.dumps" for r in value.refs for c in index.canonical(r)):
         value = index.value(value.args[0].value)
+    if isinstance(value, CallVal):
+        value = _built_dict(value, index)
     if not isinstance(value, DictVal):
         return Extracted(None, None, None, Unknown("an HTTP body that is not a visible dict"), True)
     found: dict[str, Arg] = {}
@@ -115,6 +117,29 @@ def _http_body(args: Sequence[Arg], index: Index) -> Extracted:
         if isinstance(key, Str) and key.value in ("event", "properties"):
             found[key.value] = Arg(None, item.value, item.value_span, "")
     return simple(found.get("event"), found.get("properties"))
+
+
+def _built_dict(call: CallVal, index: Index) -> Value:
+    """The dict a project function returns (`payload = build(distinct_id, name, props)`), with
+    its parameters replaced by this call's arguments."""
+    for canon in sorted({c for r in call.refs for c in index.canonical(r)}):
+        with index.loading():
+            fn = index.function(canon)
+        if fn is None or fn.return_dict is None:
+            continue
+        args = {}
+        for p in fn.params:
+            arg = find_arg(call.args, ArgSpec(p.index, p.name)) if not p.star else None
+            if arg is not None:
+                args[p.name] = arg.value
+        items = tuple(
+            replace(item, value=args.get(item.value.name, Unknown("a parameter the call does not pass")))
+            if isinstance(item.value, Param) and not item.value.attrs and not item.value.star
+            else item
+            for item in fn.return_dict.items
+        )
+        return replace(fn.return_dict, items=items)
+    return call
 
 
 def with_attrs(value: Value, attrs: tuple[str, ...]) -> Value:

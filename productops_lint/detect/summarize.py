@@ -25,6 +25,7 @@ from .walk import ReadOnlyTraversal
 from .values import (
     CallSite,
     ClassInfo,
+    DictVal,
     FunctionInfo,
     Lit,
     ModuleSummary,
@@ -86,6 +87,8 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self._import_cache: dict[tuple[int, str], tuple[str, ...]] = {}
         self.returns: dict[str, list[ReturnSite]] = {}
         self.return_refs: dict[str, set[str]] = {}
+        self.return_dicts: dict[str, Value] = {}
+        self.return_count: dict[str, int] = {}
         # Names each function declares `global`: assigning them binds the module's name.
         self.globals: dict[str, set[str]] = {}
         # The `self`/`cls` parameter of each method -> its class, for nested functions and lambdas.
@@ -172,6 +175,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             self.functions[qual] = replace(self.functions[qual], returns=tuple(self.returns.pop(qual)))
         if qual in self.return_refs:
             self.functions[qual] = replace(self.functions[qual], return_refs=tuple(sorted(self.return_refs.pop(qual))))
+        returned = self.return_dicts.pop(qual, None)
+        if isinstance(returned, DictVal) and self.return_count.get(qual) == 1:
+            self.functions[qual] = replace(self.functions[qual], return_dict=returned)
 
     def visit_Global(self, node: cst.Global) -> None:
         func = self.ctx.function
@@ -188,6 +194,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         func = self.ctx.function
         if func is None or node.value is None:
             return
+        self.return_count[func[0]] = self.return_count.get(func[0], 0) + 1
+        if isinstance(node.value, cst.Dict):
+            self.return_dicts[func[0]] = self.conv.value(node.value)
         # What a getter hands back: `return _client`, `return cls._instance`, `return Posthog(key)`.
         refs = self.conv.refs(node.value)
         if refs:

@@ -186,6 +186,8 @@ class FunctionInfo:
     return_types: tuple[str, ...] = ()
     # What the `return`s of an unannotated function refer to (`return _client`, `return Posthog()`).
     return_refs: tuple[str, ...] = ()
+    # The dict a payload builder returns, when its one `return` is a dict display.
+    return_dict: "DictVal | None" = None
 
 
 @dataclass(frozen=True)
