@@ -7,13 +7,14 @@ from typing import Iterable, Sequence
 
 from ..registry.model import ArgSpec
 from ..types import NameOrigin, PropertyArg, Span, TrackingCall
-from .decorators import forwards_returned
+from .decorators import forwards_returned, names_decorated
 from .extract import Extracted, extract, simple
 from .infer import tracker_for
 from .presets import Tracker
 from .resolve import Index
 from .values import (
     Arg,
+    CallVal,
     Concat,
     DictItem,
     DictVal,
@@ -112,13 +113,15 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
     out: list[TrackingCall] = []
     for call in summary.calls:
         found = tracker_for(call, trackers, index)
-        if found is None or found[1].shape == "returns":
+        if found is None or found[1].shape in ("returns", "names"):
             continue  # applying a decorator by hand is not a send
         _, tracker = found
         ex = extract(tracker, call.args, index)
         role = "site"
         if call.function in trackers and (
-            isinstance(ex.outer, Param) or (ex.event is not None and params_in(index.value(ex.event)))
+            isinstance(ex.outer, Param)
+            or (ex.event is not None and params_in(index.value(ex.event)))
+            or (ex.event is None and _forwards_splats(call.args, ex.outer))
         ):
             if tracker.via:
                 continue  # one wrapper forwarding to another: plumbing, the inner SDK call is reported
@@ -127,9 +130,17 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
             role = "sink" if trackers[call.function].called else "site"
         if call.function and forwards_returned(call) and call.function.rpartition(".")[0] in trackers:
             continue  # the decorator's own sending call: the decorated functions' returns are reported
+        if call.function and names_decorated(call) and call.function.rpartition(".")[0] in trackers:
+            role = "sink"  # the decorated functions are reported, each as the event of its name
         out.append(_tracking_call(summary.path, call.span, tracker, ex, index, role))
     for fn in summary.functions.values():
-        for tracker in _returning_decorators(fn, trackers, index):
+        for at, tracker in _returning_decorators(fn, trackers, index):
+            if tracker.shape == "names":
+                name = Str(fn.qualname.rpartition(".")[2])
+                ex = Extracted(None, name, name, None, False, derived=True, opaque=True)
+                span = fn.decorator_spans[at] if at < len(fn.decorator_spans) else fn.span
+                out.append(_tracking_call(summary.path, span, tracker, ex, index))
+                continue
             for site in fn.returns:
                 ex = _from_return(tracker, site)
                 if ex is not None:
@@ -137,13 +148,20 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
     return sorted(out, key=lambda c: c.span)
 
 
-def _returning_decorators(fn: FunctionInfo, trackers: dict[str, Tracker], index: Index) -> list[Tracker]:
-    found: list[Tracker] = []
-    for refs in fn.decorators:
+def _forwards_splats(args: Sequence[Arg], outer: Value | None) -> bool:
+    """``*args``/``**kwargs`` of the enclosing function passed on, to the SDK or its event object."""
+    inner = outer.args if isinstance(outer, CallVal) else ()
+    return any(a.star and isinstance(a.value, Param) and a.value.star for a in (*args, *inner))
+
+
+def _returning_decorators(fn: FunctionInfo, trackers: dict[str, Tracker], index: Index) -> list[tuple[int, Tracker]]:
+    """The event-sending decorators of ``fn``, with their place in its decorator list."""
+    found: list[tuple[int, Tracker]] = []
+    for at, refs in enumerate(fn.decorators):
         for canon in sorted({c for r in refs for c in index.canonical(r)}):
             tracker = trackers.get(canon)
-            if tracker is not None and tracker.shape == "returns":
-                found.append(tracker)
+            if tracker is not None and tracker.shape in ("returns", "names"):
+                found.append((at, tracker))
                 break
     return found
 

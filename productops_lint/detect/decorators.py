@@ -6,7 +6,7 @@ from typing import Mapping
 
 from ..registry.model import ArgSpec
 from .presets import Tracker
-from .values import CallSite, FunctionInfo, Returned
+from .values import CallSite, DecoratedName, FunctionInfo, Returned
 
 
 def derive_decorator(tracker: Tracker, call: CallSite, functions: Mapping[str, FunctionInfo]) -> tuple[str, Tracker] | None:
@@ -15,9 +15,14 @@ def derive_decorator(tracker: Tracker, call: CallSite, functions: Mapping[str, F
     Recognised: ``output = func(*args, **kwargs)`` then ``tracker(*output)`` (the tuple fills the
     tracker's positions from the splat on) or ``tracker(output)`` at the event position.
     """
-    if tracker.shape != "args" or tracker.event.position is None or call.function is None:
+    if call.function is None:
         return None
     decorator = functions.get(call.function.rpartition(".")[0])
+    named = _names_decorated(tracker, call, decorator)
+    if named is not None:
+        return named
+    if tracker.shape != "args" or tracker.event.position is None:
+        return None
     positional = [a for a in call.args if a.keyword is None and a.star != "**"]
     for at, arg in enumerate(positional):
         if not isinstance(arg.value, Returned):
@@ -44,6 +49,36 @@ def derive_decorator(tracker: Tracker, call: CallSite, functions: Mapping[str, F
             via=(decorator.qualname, *(tracker.via or (tracker.sdk,))),
         )
     return None
+
+
+def _names_decorated(tracker: Tracker, call: CallSite, decorator: FunctionInfo | None) -> tuple[str, Tracker] | None:
+    """A decorator whose inner function sends ``func.__name__``: each decorated function is an event.
+
+    ``def track(func): @wraps(func) def inner(*a, **k): ...; mp.track(uid, func.__name__, {...})``.
+    """
+    if decorator is None or not decorator.params or tracker.shape not in ("args", "posthog"):
+        return None
+    if tracker.shape == "posthog":
+        spec_args = [a for a in call.args if a.keyword == "event"] or [a for a in call.args if a.keyword is None][1:2]
+        event = spec_args[0] if spec_args else None
+    else:
+        from .extract import find_arg
+
+        event = find_arg(call.args, tracker.event)
+    if event is None or event.value != DecoratedName(decorator.params[0].name):
+        return None
+    return decorator.qualname, Tracker(
+        sdk=decorator.qualname,
+        shape="names",
+        affix=tracker.affix,
+        opaque_properties=True,
+        via=(decorator.qualname, *(tracker.via or (tracker.sdk,))),
+    )
+
+
+def names_decorated(call: CallSite) -> bool:
+    """Whether ``call`` sends the decorated function's name (the decorator's own sending call)."""
+    return any(isinstance(a.value, DecoratedName) for a in call.args)
 
 
 def forwards_returned(call: CallSite) -> bool:

@@ -14,6 +14,7 @@ from .combine import CYCLE, combine, empty_default, flatten, static_parts
 from .refs import RefFinder
 from .tables import LocalTables
 from .values import (
+    DecoratedName,
     Arg,
     CallVal,
     Concat,
@@ -99,6 +100,8 @@ class ExprConverter(RefFinder):
         self_name = func[3] if func else None
         if self_name and is_class_name_of(node, self_name):
             return SelfClassName()
+        if node.attr.value == "__name__" and isinstance(node.value, cst.Name) and self._outer_param(node.value):
+            return DecoratedName(node.value.value)
         # `event.name` on a parameter: the attribute of whatever each caller passes, so wrappers
         # that take an event object can be followed (an annotation would only name the base class).
         path: list[str] = []

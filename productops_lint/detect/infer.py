@@ -8,9 +8,9 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
 from .extract import Extracted, extract, find_arg, with_attrs
-from .presets import INGESTION_URLS, Tracker
+from .presets import AMPLITUDE_EVENT, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
-from .values import Arg, CallSite, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
+from .values import Arg, CallSite, CallVal, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
 
 _MAX_ROUNDS = 25
 # Shapes whose argument is an event object; a wrapper may take that whole object as a parameter.
@@ -183,7 +183,7 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
         # The whole event object (BaseEvent, StructuredEvent) is passed in.
         return replace(tracker, sdk=fn.qualname, event=ArgSpec(ex.outer.index, ex.outer.name), via=via, own_params=own)
     if ex.event is None:
-        return None
+        return _through_splats(tracker, call, fn, index, via, own)
     name = index.value(ex.event)
     params = params_in(name)
     if len(params) != 1 or params[0].star:
@@ -237,6 +237,59 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
         affix=(tracker.affix[0] + prefix, suffix + tracker.affix[1]),
         extra_keys=tuple(extra),
         kwargs_properties=kwargs,
+        own_params=own,
+        via=via,
+    )
+
+
+def _through_splats(
+    tracker: Tracker, call: CallSite, fn: FunctionInfo, index: Index, via: tuple[str, ...], own: tuple[str, ...]
+) -> Tracker | None:
+    """A wrapper forwarding ``*args, **kwargs`` into the SDK or its event constructor.
+
+    ``def track(user, *args, **kwargs): tracker.track(StructuredEvent(*args, **kwargs))``: the
+    constructor's ``action`` (position 1, or keyword) is the wrapper's position 2, or keyword.
+    """
+    args: Sequence[Arg] = call.args
+    spec, props, opaque = tracker.event, tracker.properties, tracker.opaque_properties
+    if tracker.shape in ("snowplow", "amplitude"):
+        outer = find_arg(call.args, tracker.event)
+        names = SNOWPLOW_STRUCTURED if tracker.shape == "snowplow" else AMPLITUDE_EVENT
+        built = outer.value if outer is not None else None
+        if not (isinstance(built, CallVal) and any(c in names for r in built.refs for c in index.canonical(r))):
+            return None
+        args = built.args
+        if tracker.shape == "snowplow":
+            spec, props, opaque = ArgSpec(1, "action"), ArgSpec(), True
+        else:
+            spec, props = ArgSpec(0, "event_type"), ArgSpec(None, "event_properties")
+    elif tracker.shape != "args":
+        return None
+
+    def mapped(inner: ArgSpec) -> ArgSpec:
+        before = 0
+        star = dstar = False
+        for a in args:
+            if a.star == "*":
+                star = isinstance(a.value, Param) and a.value.star == "*"
+                break
+            if a.keyword is None and not a.star:
+                before += 1
+        dstar = any(a.star == "**" and isinstance(a.value, Param) and a.value.star == "**" for a in args)
+        position = None
+        if star and inner.position is not None and inner.position >= before:
+            position = sum(p.index is not None for p in fn.params) + inner.position - before
+        return ArgSpec(position, inner.keyword if dstar else None)
+
+    event = mapped(spec)
+    if event == ArgSpec():
+        return None
+    return Tracker(
+        sdk=fn.qualname,
+        event=event,
+        properties=mapped(props) if props != ArgSpec() else ArgSpec(),
+        opaque_properties=opaque,
+        affix=tracker.affix,
         own_params=own,
         via=via,
     )

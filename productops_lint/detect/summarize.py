@@ -38,6 +38,7 @@ from .values import (
     Value,
 )
 
+_SELF_NAMES = frozenset({"self", "cls", "mcs", "mcls", "metacls", "klass", "_self", "_cls"})
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
 _STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
 
@@ -144,7 +145,14 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.def_quals[id(node)] = qual
         owner = self.ctx.direct_class
         is_static = any(is_name(d.decorator, "staticmethod") for d in node.decorators)
-        shift = 1 if owner and not is_static else 0
+        is_classmethod = any(is_name(d.decorator, "classmethod") for d in node.decorators)
+        first = node.params.params[0].name.value if node.params.params else (
+            node.params.posonly_params[0].name.value if node.params.posonly_params else ""
+        )
+        # A function in a class body whose first parameter is not `self`/`cls` is used as a plain
+        # function (a decorator applied as `@Track.decorator`), not as a method.
+        plain = not is_classmethod and first not in _SELF_NAMES
+        shift = 1 if owner and not is_static and not plain else 0
         params: list[ParamInfo] = []
         positional = [*node.params.posonly_params, *node.params.params]
         for i, p in enumerate(positional):
@@ -157,7 +165,10 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             params.append(ParamInfo(node.params.star_kwarg.name.value, None, "**"))
         decorators = tuple(self._decorator_refs(d.decorator) for d in node.decorators)
         return_types = self.conv.annotation_refs(node.returns.annotation) if node.returns else ()
-        info = FunctionInfo(qual, tuple(params), self.span(node), decorators, (), return_types)
+        info = FunctionInfo(
+            qual, tuple(params), self.span(node), decorators, (), return_types,
+            decorator_spans=tuple(self.span(d) for d in node.decorators),
+        )
         self.functions[qual] = info
         if owner:
             self.classes[owner]["methods"].append(node.name.value)

@@ -61,6 +61,13 @@ class Returned:
 
 
 @dataclass(frozen=True)
+class DecoratedName:
+    """``func.__name__`` of the enclosing decorator's parameter: the decorated function's name."""
+
+    param: str
+
+
+@dataclass(frozen=True)
 class SelfClassName:
     """``self.__class__.__name__`` or ``type(self).__name__``: the name of the instance's class."""
 
@@ -118,7 +125,7 @@ class Unknown:
     reason: str = ""
 
 
-Value = Union[Str, Lit, Concat, Template, Param, Ref, DictVal, ListVal, CallVal, Returned, SelfClassName, Unknown]
+Value = Union[Str, Lit, Concat, Template, Param, Ref, DictVal, ListVal, CallVal, Returned, DecoratedName, SelfClassName, Unknown]
 
 
 def static_value(value: Value) -> StaticValue:
@@ -188,6 +195,8 @@ class FunctionInfo:
     return_refs: tuple[str, ...] = ()
     # The dict a payload builder returns, when its one `return` is a dict display.
     return_dict: "DictVal | None" = None
+    # Where each decorator is written (a decorator that sends an event is reported there).
+    decorator_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
