@@ -68,9 +68,10 @@ class RefFinder:
         found: Sequence[str] = ()
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Call, cst.IfExp)):
             found = self.refs(expr, depth + 1)
-        if not found and isinstance(bound, cst.AnnAssign):
+        annotation = self.c.tables.annotated.get(id(bound)) if not found else None
+        if annotation is not None:
             # `tracker: Tracker = ctx.obj["tracker"]`: the annotation says what the local holds.
-            found = tuple(f"{r}()" for r in self.annotation_refs(bound.annotation.annotation))
+            found = tuple(f"{r}()" for r in self.annotation_refs(annotation))
         return found
 
     def annotation_refs(self, node: cst.BaseExpression) -> tuple[str, ...]:

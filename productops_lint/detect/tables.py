@@ -21,6 +21,8 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.assigned: dict[int, cst.BaseExpression] = {}
+        # Name target of `x: T = ...` -> T, for a local whose value says nothing of its type.
+        self.annotated: dict[int, cst.BaseExpression] = {}
         self._additions: list[DictAddition] = []
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -28,6 +30,8 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
             self._record(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.annotated[id(node.target)] = node.annotation.annotation
         if node.value is not None:
             self._record(node.target, node.value)
 
@@ -57,9 +61,10 @@ class LocalTables:
 
     assigned: dict[int, cst.BaseExpression] = field(default_factory=dict)
     dict_additions: tuple[DictAddition, ...] = ()
+    annotated: dict[int, cst.BaseExpression] = field(default_factory=dict)
 
     @classmethod
     def of(cls, module: cst.Module) -> "LocalTables":
         visitor = _TablesVisitor()
         module.visit(visitor)
-        return cls(visitor.assigned, tuple(visitor._additions))
+        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated)
