@@ -97,7 +97,8 @@ def debug(ctx: click.Context, wrappers: bool) -> None:
     from .config import OPTIONS, is_enabled, severity_for
     from .detect.presets import PRESETS
 
-    ws = _ws(ctx, require_plan=False)
+    # As `calls`: a project with no rule files yet can still be inspected.
+    ws = _ws(ctx, require_plan=False, missing_registry_ok=True)
     cfg = ws.config
     click.echo(f"root:      {ws.root}")
     click.echo(f"config:    {cfg.source or '(none: built-in defaults)'}")

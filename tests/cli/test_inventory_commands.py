@@ -168,3 +168,14 @@ def test_debug_shows_the_config_and_why_checks_are_off(project: Project) -> None
     assert checks["PO103"].endswith("off (ignored by `PO103`)")
     assert checks["PO201"].endswith("off (not selected)")
     assert checks["PO301"].endswith("on  (selected by `PO3`; error)")
+
+
+def test_debug_wrappers_works_where_calls_does_with_no_rules_folder(tmp_path: Path) -> None:
+    project = Project(tmp_path / "proj", plan=None)
+    inventory(project)
+
+    run = project.run("debug", "--wrappers")
+
+    assert run.exit_code == 0, run.output
+    assert "rule files: 0 (0 events)" in run.stdout
+    assert "app.flow.track_event  ->  segment" in run.stdout
