@@ -42,6 +42,7 @@ class Config:
     baseline: str | None = None
     cache_dir: str = ".productops_cache"
     respect_gitignore: bool = True
+    check_tests: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def with_overrides(self, **changes: Any) -> "Config":
@@ -62,6 +63,7 @@ OPTIONS: dict[str, str] = {
     "baseline": "Baseline file; findings recorded in it are not reported.",
     "cache-dir": "Folder for the per-file result cache.",
     "respect-gitignore": "Skip files that .gitignore excludes.",
+    "check-tests": "Also check test files, which are skipped by default.",
     "max-file-size": "Size in bytes above which a file is reported (PO003) instead of analyzed.",
 }
 
@@ -232,7 +234,7 @@ def config_from_table(
                 values["wrappers"] = tuple(
                     wrapper_from_data(v, Location(path, wrapper_line(text, i, None))) for i, v in enumerate(value)
                 )
-        elif key in ("infer-wrappers", "respect-gitignore"):
+        elif key in ("infer-wrappers", "respect-gitignore", "check-tests"):
             if not isinstance(value, bool):
                 problem(key, f"`{key}` must be true or false")
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .discovery import (
     DEFAULT_EXCLUDES,
+    TEST_PATTERNS,
     RULE_SUFFIXES,
     FileProvider,
     find_root,
@@ -28,6 +29,7 @@ from .store import (
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "TEST_PATTERNS",
     "RULE_SUFFIXES",
     "ChangedOnDisk",
     "FileCache",

@@ -21,6 +21,17 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".productops_cache", "site-packages",
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
+# Test code, skipped unless `check-tests`: a tracking plan is about what production code sends.
+TEST_PATTERNS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+_TEST_FOLDERS = frozenset({"tests", "test"})
+
+
+def is_test_path(path: str) -> bool:
+    """Whether ``path`` (relative, POSIX) is test code, as TEST_PATTERNS says."""
+    folder, _, name = path.rpartition("/")
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return bool(folder) and not _TEST_FOLDERS.isdisjoint(folder.split("/"))
 RULE_SUFFIXES = (".yaml", ".yml")
 # setup.py is listed with the Python files; the other two are kept aside while listing.
 _PACKAGING_NAMES = frozenset({"pyproject.toml", "setup.cfg"})
@@ -223,6 +234,8 @@ class FileProvider:
                 self._paths = sorted(listed)  # git's listing applies the excludes before its stats
             else:
                 self._paths = sorted(self._walk())  # the walk applies the excludes as it goes
+            if not self.config.check_tests:
+                self._paths = [p for p in self._paths if not is_test_path(p)]
         return self._paths
 
     def _git_paths(self) -> list[str] | None:

@@ -179,3 +179,18 @@ def test_debug_wrappers_works_where_calls_does_with_no_rules_folder(tmp_path: Pa
     assert run.exit_code == 0, run.output
     assert "rule files: 0 (0 events)" in run.stdout
     assert "app.flow.track_event  ->  segment" in run.stdout
+
+
+def test_test_files_are_skipped_unless_named_or_check_tests_is_set(tmp_path: Path) -> None:
+    project = Project(tmp_path / "proj", plan=None)
+    inventory(project)
+    call = 'import analytics\n\nanalytics.track("u", "Test Event")\n'
+    project.write_files({"tests/test_flow.py": call, "app/conftest.py": call, "app/flow_test.py": call})
+
+    def events(*args: str) -> list[str]:
+        return sorted(c["event"] or "" for c in json.loads(project.run("calls", "--format", "json", *args).stdout))
+
+    assert "Test Event" not in events()
+    assert events("tests/test_flow.py") == ["Test Event"]
+    project.write("pyproject.toml", project.read("pyproject.toml") + "check-tests = true\n")
+    assert events().count("Test Event") == 3
