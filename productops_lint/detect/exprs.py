@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
-from .shapes import is_boolean, is_class_name_of, is_name, is_negative_number, is_string_method
+from .shapes import is_attribute, is_boolean, is_class_name_of, is_name, is_negative_number, is_string_method
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
 from .combine import CYCLE, combine, empty_default, flatten, static_parts
@@ -149,6 +149,9 @@ class ExprConverter(RefFinder):
         if is_name(func, "str") and self._is_builtin(func) and len(node.args) == 1 and not node.args[0].star:  # type: ignore[arg-type]
             # `str(event.action)`: a string (or str subclass) stays what it is.
             return self.value(node.args[0].value, None, depth + 1)
+        if is_attribute(func, "encode") and isinstance(func.value, cst.Call):  # type: ignore[union-attr]
+            # `json.dumps(payload).encode()`: the bytes say what the string says.
+            return self.value(func.value, None, depth + 1)  # type: ignore[union-attr]
         if isinstance(func, cst.Name) and self._outer_param(func):
             return Returned(func.value)
         refs = self.refs(func, depth)

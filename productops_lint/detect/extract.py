@@ -101,8 +101,22 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
     return replace(_self_describing(outer, index), outer=outer_arg.value if outer_arg else None)
 
 
+def http_args(args: Sequence[Arg], index: Index) -> Sequence[Arg]:
+    """The arguments that say where and what an HTTP call sends: `urlopen(Request(url, data=...))`
+    is read as the `Request`'s."""
+    url = find_arg(args, ArgSpec(0, "url"))
+    value = index.value(url.value) if url is not None else None
+    if isinstance(value, CallVal) and any(c in _REQUESTS for r in value.refs for c in index.canonical(r)):
+        return value.args
+    return args
+
+
+_REQUESTS = ("urllib.request.Request",)
+
+
 def _http_body(args: Sequence[Arg], index: Index) -> Extracted:
     """The `event` and `properties` keys of a JSON body: `json={...}`, `data=json.dumps({...})`."""
+    args = http_args(args, index)
     body = find_arg(args, ArgSpec(None, "json")) or find_arg(args, ArgSpec(None, "data")) or find_arg(args, ArgSpec(None, "content"))
     value = index.value(body.value) if body is not None else None
     if isinstance(value, CallVal) and value.args and any(c == "json.dumps" for r in value.refs for c in index.canonical(r)):

@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
-from .extract import Extracted, extract, find_arg, with_attrs
+from .extract import Extracted, extract, find_arg, http_args, with_attrs
 from .presets import AMPLITUDE_EVENT, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
 from .values import Arg, CallSite, CallVal, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
@@ -19,7 +19,7 @@ _OBJECT_SHAPES = ("amplitude", "snowplow", "snowplow_sdj")
 
 def posts_to_ingestion(args: Sequence[Arg], index: Index) -> bool:
     """Whether an HTTP call's URL is a vendor's ingestion endpoint (its static text names one)."""
-    url = find_arg(args, ArgSpec(0, "url"))
+    url = find_arg(http_args(args, index), ArgSpec(0, "url"))
     if url is None:
         return False
     value = index.value(url.value)

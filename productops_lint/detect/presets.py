@@ -91,7 +91,7 @@ PRESETS: dict[str, dict[str, Tracker]] = {
         client: Tracker("http", shape="http", event=ArgSpec(0, "url"))
         for client in (
             "requests.post", "requests.api.post", "requests.Session().post", "requests.sessions.Session().post",
-            "httpx.post", "httpx.Client().post", "httpx.AsyncClient().post",
+            "httpx.post", "httpx.Client().post", "httpx.AsyncClient().post", "urllib.request.urlopen",
         )
     },
 }

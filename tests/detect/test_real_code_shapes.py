@@ -296,3 +296,27 @@ def test_a_declared_wrapper_in_the_projects_package_does_not_admit_every_importe
     calls = p.tracking_calls(None)
     assert [(c.path, c.event) for c in calls] == [("shop/orders.py", "Order Completed")]
     assert not any(path.startswith("shop/other") for path in p._summaries)
+
+
+def test_urlopen_of_a_request_to_an_ingestion_endpoint_is_a_tracking_call() -> None:
+    files = {
+        "hm/__init__.py": "",
+        "hm/telemetry.py": """
+            import json
+            import urllib.request
+
+            HOST = "https://us.i.posthog.com"
+            URL = HOST + "/capture/"
+
+            def send(event_name):
+                body = {"api_key": "k", "event": event_name, "properties": {}}
+                req = urllib.request.Request(URL, data=json.dumps(body).encode("utf-8"))
+                urllib.request.urlopen(req, timeout=5)
+
+            def download(url):
+                urllib.request.urlopen(urllib.request.Request(url))
+
+            send("cli_command")
+        """,
+    }
+    assert both(files, sinks=True) == [("hm/telemetry.py", 10, None, "sink"), ("hm/telemetry.py", 15, "cli_command", "site")]
