@@ -10,9 +10,9 @@ from .detect.infer import declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.modules import ModuleIndex, module_name
-from .detect.values import CallVal, ModuleSummary, Ref
+from .detect.values import CallVal, Concat, ModuleSummary, Ref, Str, Value
 from .parallel import Parser, summary_key
-from .prefilter import ImportGate, Words
+from .prefilter import INGESTION_HOSTS, INGESTION_WORDS, ImportGate, Words
 from .resume import Gate, ResumeMixin
 from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
@@ -184,6 +184,8 @@ class Project(ResumeMixin):
         for summary in self.index.loaded():
             exports.update(self._exports(summary, prefixes))
         names = roots | {export.rpartition(".")[2] for export in exports}
+        if any(t.shape == "http" for t in self.base.values()):
+            names |= set(INGESTION_WORDS)
         names.discard("")
         return names, ImportGate(roots, exports)
 
@@ -195,8 +197,8 @@ class Project(ResumeMixin):
         """
         return {
             split_ref(key)[0].removesuffix("()")
-            for key in self.base
-            if not (self.base[key].declared and self.index.in_project(key))
+            for key, tracker in self.base.items()
+            if not (tracker.declared and self.index.in_project(key)) and tracker.shape != "http"
         }
 
     def _tracker_prefixes(self) -> set[str]:
@@ -220,6 +222,10 @@ class Project(ResumeMixin):
                 out.add(f"{module}.{top}")
         for name, symbol in summary.symbols.items():
             qual = f"{module}.{name}"
+            # An ingestion URL is where the `http` preset sends: importing it can reach a tracker.
+            if any(_names_ingestion_host(v) for v in symbol.values):
+                out.add(qual)
+                continue
             # A name bound only to literals (most module constants) leads nowhere: skip resolving it.
             if qual not in summary.functions and qual not in summary.classes and not any(
                 isinstance(v, (Ref, CallVal)) for v in symbol.values
@@ -368,3 +374,9 @@ class Project(ResumeMixin):
 
     def wrapper_chains(self) -> dict[str, tuple[str, ...]]:
         return {key: t.via for key, t in sorted(self.trackers.items()) if key not in self.base or t.via}
+
+
+def _names_ingestion_host(value: Value) -> bool:
+    """Whether a constant spells an ingestion host (`"https://us.i.posthog.com"`, or a URL built on one)."""
+    parts = value.parts if isinstance(value, Concat) else (value,)
+    return any(isinstance(p, Str) and any(h in p.value.lower() for h in INGESTION_HOSTS) for p in parts)

@@ -320,3 +320,24 @@ def test_urlopen_of_a_request_to_an_ingestion_endpoint_is_a_tracking_call() -> N
         """,
     }
     assert both(files, sinks=True) == [("hm/telemetry.py", 10, None, "sink"), ("hm/telemetry.py", 15, "cli_command", "site")]
+
+
+def test_an_ingestion_host_from_another_module_keeps_the_sender_in_the_pre_filter() -> None:
+    files = {
+        "hm/__init__.py": "",
+        "hm/config.py": 'HOST = "https://us.i.posthog.com"\n',
+        "hm/send.py": """
+            import requests
+            from hm.config import HOST
+
+            def send(name):
+                requests.post(HOST + "/capture/", json={"event": name, "properties": {}})
+
+            send("started")
+        """,
+        "hm/other.py": "import requests\n\nrequests.post('https://example.com/x', json={'event': 'no'})\n",
+    }
+    assert both(files) == [("hm/send.py", 7, "started", "site")]
+    p = project(files)
+    p.tracking_calls(None)
+    assert "hm/other.py" not in p._summaries  # imports requests, names no ingestion host
