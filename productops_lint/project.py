@@ -231,6 +231,12 @@ class Project(ResumeMixin):
                 isinstance(v, (Ref, CallVal)) for v in symbol.values
             ):
                 continue
+            # `import pkg.mod` binds `pkg`, a package of the tree: other modules reach it by importing
+            # it themselves (the gate's `below`), not through this module's name for it.
+            if symbol.kind == "import" and all(
+                isinstance(v, Ref) and all(self._has_module(r) for r in v.refs) for v in symbol.values
+            ):
+                continue
             if self._leads_to_tracker(qual, prefixes):
                 out.add(qual)
         for cls, info in summary.classes.items():
