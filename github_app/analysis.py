@@ -9,6 +9,7 @@ import pathspec
 
 from productops_lint.baseline import filter_new, fingerprints, parse_baseline
 from productops_lint.config import Config, parse_config
+from productops_lint.detect.roots import with_inferred_roots
 from productops_lint.engine import Result, SourceProvider, analyze
 from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES, TEST_PATTERNS
 from productops_lint.registry.diff import PlanDiff, diff_plans
@@ -85,6 +86,10 @@ def run_analysis(
     provider: SourceProvider, config: Config, plan: Plan, targets: Sequence[str] | None
 ) -> Result:
     """Run the engine in-process, exactly as the CLI does for the same files."""
+    packaging = getattr(provider, "packaging", None)
+    if not config.src and packaging is not None:
+        # The module names the CLI infers from the same tree (detect/roots.py).
+        config = with_inferred_roots(config, list(provider.paths()), packaging())
     return analyze(provider, config, plan, targets=targets)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Callable, Iterable, Mapping
 
+from productops_lint.detect.roots import PACKAGING_FILES
+
 BlobFetcher = Callable[[str], bytes]
 
 
@@ -40,6 +42,16 @@ class TreeProvider:
 
     def paths(self) -> Iterable[str]:
         return sorted(path for path in self.tree if path.endswith(".py") and not self.excluded(path))
+
+    def packaging(self) -> dict[str, str]:
+        """The text of each packaging file of the commit (where import roots are declared)."""
+        found: dict[str, str] = {}
+        for path in self.tree:
+            if path.rpartition("/")[2] in PACKAGING_FILES and not self.excluded(path):
+                text = self.text(path)
+                if text is not None:
+                    found[path] = text
+        return found
 
     def read(self, path: str) -> bytes | None:
         sha = self.tree.get(path)

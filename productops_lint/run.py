@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
@@ -96,20 +96,12 @@ def open_workspace(
     listing = None
     if not config.src:
         listing = files.FileProvider(root, config)
+        from .detect.roots import with_inferred_roots
+
         config = with_inferred_roots(config, listing.paths(), listing.packaging())
     # The plan is parsed on first use: its problems still stop the run with exit 2, and a run
     # answered from the cache (same rule files as a run that succeeded) never needs it.
     return Workspace(root=root, config=config, rule_files=files.read_rule_files(paths), _listing=listing)
-
-
-def with_inferred_roots(config: Config, py_paths: Sequence[str], packaging: Mapping[str, str]) -> Config:
-    """``config`` with the import roots inferred from the tree, unless ``src`` is configured."""
-    if config.src:
-        return config
-    from .detect.roots import infer_roots
-
-    roots = infer_roots(py_paths, packaging)
-    return replace(config, src=tuple(r.path for r in roots), import_roots=roots)
 
 
 def lint(

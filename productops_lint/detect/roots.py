@@ -6,9 +6,13 @@ import ast
 import configparser
 import posixpath
 import sys
-from typing import Any, Iterable, Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..types import ImportRoot
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,6 +35,14 @@ def _parent(path: str) -> str:
 def _inside(path: str, root: str) -> bool:
     """Whether folder ``path`` is ``root`` or below it."""
     return root == "." or path == root or path.startswith(root + "/")
+
+
+def with_inferred_roots(config: "Config", py_paths: Sequence[str], packaging: Mapping[str, str]) -> "Config":
+    """``config`` with the import roots inferred from the tree, unless ``src`` is configured."""
+    if config.src:
+        return config
+    roots = infer_roots(py_paths, packaging)
+    return replace(config, src=tuple(r.path for r in roots), import_roots=roots)
 
 
 def infer_roots(py_paths: Iterable[str], packaging: Mapping[str, str]) -> tuple[ImportRoot, ...]:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app_helpers import ROOT, commit, shop_repo
 
 from github_app.localgit import LocalRepo
@@ -16,8 +18,22 @@ from github_app.sources import BlobCache
 KEYS = ("code", "severity", "path", "line", "column", "end_line", "end_column", "message", "note", "fingerprint")
 
 
-def test_app_diagnostics_equal_the_cli_on_the_same_files(tmp_path: Path) -> None:
+def _src_layout(path: Path) -> None:
+    """The shop moved under `src/`, with `src` no longer set: both front ends infer the root."""
+    subprocess.run(["git", "-C", str(path), "mv", "shop", "src/shop"], check=False)
+    if not (path / "src" / "shop").exists():
+        (path / "src").mkdir()
+        subprocess.run(["git", "-C", str(path), "mv", "shop", "src/shop"], check=True)
+    pyproject = path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('src = ["."]\n', ""))
+    commit(path, {}, "src layout")
+
+
+@pytest.mark.parametrize("layout", ["flat", "src"])
+def test_app_diagnostics_equal_the_cli_on_the_same_files(tmp_path: Path, layout: str) -> None:
     path = shop_repo(tmp_path / "shop")
+    if layout == "src":
+        _src_layout(path)
     base = LocalRepo(path).rev_parse("HEAD")
     # Touch every Python file so the App lints the whole project, as the CLI does with no paths.
     touched = {p.relative_to(path).as_posix(): p.read_text() + "\n# touched\n" for p in path.rglob("*.py")}
@@ -40,3 +56,5 @@ def test_app_diagnostics_equal_the_cli_on_the_same_files(tmp_path: Path) -> None
         for d, fp in zip(ev.diagnostics, ev.fingerprints)
     ]
     assert got == expected
+    if layout == "src":  # the constants and wrappers still resolve: the same findings as the flat shop
+        assert len(got) == 9
