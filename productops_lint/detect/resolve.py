@@ -282,6 +282,12 @@ class Index:
             values = [self.value(v, depth + 1) for v in info.attrs[name]]
             value = _one(values)
             if info.is_enum:
+                if after == ["name"]:
+                    return Str(name)
+                if isinstance(value, CallVal) and any(c == "enum.auto" for r in value.refs for c in self.canonical(r)):
+                    # StrEnum's `auto()` is the lower-cased member name; other enums number theirs.
+                    strenum = any(c == "enum.StrEnum" for b in info.bases for c in self.canonical(b))
+                    value = Str(name.lower()) if strenum else Unknown(f"`{qual}.{name}` is `auto()` of a non-StrEnum")
                 if after == ["value"]:
                     return value
                 if not after:

@@ -341,3 +341,27 @@ def test_an_ingestion_host_from_another_module_keeps_the_sender_in_the_pre_filte
     p = project(files)
     p.tracking_calls(None)
     assert "hm/other.py" not in p._summaries  # imports requests, names no ingestion host
+
+
+def test_strenum_auto_members_and_member_names_resolve() -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/events.py": """
+            import enum
+
+            class Event(enum.StrEnum):
+                SIGNED_UP = enum.auto()
+
+            class Step(enum.Enum):
+                FIRST = enum.auto()
+        """,
+        "app/use.py": """
+            import posthog
+            from app.events import Event, Step
+
+            posthog.capture(Event.SIGNED_UP, distinct_id="u")
+            posthog.capture(Event.SIGNED_UP.name, distinct_id="u")
+            posthog.capture(Step.FIRST.value, distinct_id="u")
+        """,
+    }
+    assert [(line, event) for _, line, event, _ in both(files)] == [(4, "signed_up"), (5, "SIGNED_UP"), (6, None)]
