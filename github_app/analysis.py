@@ -11,7 +11,7 @@ from productops_lint.baseline import filter_new, fingerprints, parse_baseline
 from productops_lint.config import Config, parse_config
 from productops_lint.detect.roots import with_inferred_roots
 from productops_lint.engine import Result, SourceProvider, analyze
-from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES, TEST_PATTERNS
+from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES, is_test_path
 from productops_lint.registry.diff import PlanDiff, diff_plans
 from productops_lint.registry.diff_render import render_diff_markdown
 from productops_lint.registry.loader import load_plan
@@ -49,9 +49,10 @@ def load_config(text: str | None) -> Config:
 
 def excluded(config: Config) -> Callable[[str], bool]:
     """Whether a path is left out of the project, as the CLI's file discovery decides."""
-    tests = () if config.check_tests else TEST_PATTERNS
-    spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *tests, *config.exclude])
-    return spec.match_file
+    spec = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *config.exclude])
+    if config.check_tests:
+        return spec.match_file
+    return lambda path: spec.match_file(path) or is_test_path(path)
 
 
 def rule_file_paths(paths: Iterable[str], config: Config) -> list[str]:

@@ -195,7 +195,7 @@ def _plan_ticket_rules(config: str | None) -> TicketRules:
     from .run import open_workspace
 
     # No plan at all is fine here: the generic ticket pattern applies.
-    return open_workspace(config, require_plan=False).plan.tickets
+    return open_workspace(config, require_plan=False, analyze=False).plan.tickets
 
 
 def ticket_main(argv: Sequence[str] | None = None) -> int:

@@ -258,10 +258,9 @@ class Project(ResumeMixin):
 
     def _holds_tracker(self, canon: str, prefixes: set[str]) -> bool:
         """Whether ``canon`` (an instance or a name) is a tracker's receiver or leads to one."""
-        if canon in prefixes or canon in self.trackers:
-            return True
         cls = canon.removesuffix("()")
-        return any(key.startswith(cls + ".") or key.startswith(cls + "().") for key in self.trackers)
+        # `prefixes` holds every proper prefix of a tracker name: the class, or an instance of it.
+        return canon in self.trackers or not prefixes.isdisjoint((canon, cls, cls + "()"))
 
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""

@@ -74,12 +74,15 @@ def open_workspace(
     start: Path | None = None,
     require_plan: bool = True,
     missing_registry_ok: bool = False,
+    analyze: bool = True,
     **overrides: object,
 ) -> Workspace:
     """Find the project, read its config and rule files (raising UserError with every problem).
 
     A configured registry path that does not exist is an error unless ``missing_registry_ok``
     (commands that inventory the code or write the first plan, before any rule file exists).
+    Without ``analyze`` (a caller that reads only the config and plan) the import roots are not
+    inferred, which would list the tree.
     """
     root = Path(config_path).resolve().parent if config_path else files.find_root(start)
     config = files.load_config(root, Path(config_path).resolve() if config_path else None)
@@ -94,7 +97,8 @@ def open_workspace(
             )
         )
     listing = None
-    if not config.src:
+    # Inferring the import roots lists the tree: only for a workspace whose code is analyzed.
+    if analyze and not config.src:
         listing = files.FileProvider(root, config)
         from .detect.roots import with_inferred_roots
 

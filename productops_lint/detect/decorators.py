@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..registry.model import ArgSpec
+from .extract import find_arg, posthog_args
 from .presets import Tracker
 from .values import CallSite, DecoratedName, FunctionInfo, Returned
 
@@ -58,13 +59,7 @@ def _names_decorated(tracker: Tracker, call: CallSite, decorator: FunctionInfo |
     """
     if decorator is None or not decorator.params or tracker.shape not in ("args", "posthog"):
         return None
-    if tracker.shape == "posthog":
-        spec_args = [a for a in call.args if a.keyword == "event"] or [a for a in call.args if a.keyword is None][1:2]
-        event = spec_args[0] if spec_args else None
-    else:
-        from .extract import find_arg
-
-        event = find_arg(call.args, tracker.event)
+    event = posthog_args(call.args)[0] if tracker.shape == "posthog" else find_arg(call.args, tracker.event)
     if event is None or event.value != DecoratedName(decorator.params[0].name):
         return None
     return decorator.qualname, Tracker(

@@ -50,16 +50,21 @@ def _constructed(value: Value | None, index: Index, names: tuple[str, ...]) -> C
     return None
 
 
+def posthog_args(args: Sequence[Arg]) -> tuple[Arg | None, Arg | None]:
+    """PostHog `capture`'s event and properties: old `(distinct_id, event, properties)` when two or
+    more positional arguments and no `event=` are given, else current `(event, ..., properties=)`."""
+    event_arg = find_arg(args, ArgSpec(None, "event"))
+    positional = [a for a in args if a.keyword is None and not a.star]
+    old_signature = event_arg is None and len(positional) >= 2
+    if event_arg is None and positional:
+        event_arg = positional[1] if old_signature else positional[0]
+    return event_arg, find_arg(args, ArgSpec(2 if old_signature else None, "properties"))
+
+
 def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
     shape = tracker.shape
     if shape == "posthog":
-        event_arg = find_arg(args, ArgSpec(None, "event"))
-        positional = [a for a in args if a.keyword is None and not a.star]
-        old_signature = event_arg is None and len(positional) >= 2
-        if event_arg is None and positional:
-            event_arg = positional[1] if old_signature else positional[0]
-        props_arg = find_arg(args, ArgSpec(2 if old_signature else None, "properties"))
-        return simple(event_arg, props_arg)
+        return simple(*posthog_args(args))
     if shape == "returns":
         return Extracted(None, None, None, None, False)
     if shape == "http":

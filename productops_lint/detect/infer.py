@@ -266,19 +266,21 @@ def _through_splats(
     elif tracker.shape != "args":
         return None
 
+    # Positional arguments before the `*args` splat, whether `*args`/`**kwargs` are the wrapper's own.
+    before, star = 0, False
+    for a in args:
+        if a.star == "*":
+            star = isinstance(a.value, Param) and a.value.star == "*"
+            break
+        if a.keyword is None and not a.star:
+            before += 1
+    dstar = any(a.star == "**" and isinstance(a.value, Param) and a.value.star == "**" for a in args)
+    own_positional = sum(p.index is not None for p in fn.params)
+
     def mapped(inner: ArgSpec) -> ArgSpec:
-        before = 0
-        star = dstar = False
-        for a in args:
-            if a.star == "*":
-                star = isinstance(a.value, Param) and a.value.star == "*"
-                break
-            if a.keyword is None and not a.star:
-                before += 1
-        dstar = any(a.star == "**" and isinstance(a.value, Param) and a.value.star == "**" for a in args)
         position = None
         if star and inner.position is not None and inner.position >= before:
-            position = sum(p.index is not None for p in fn.params) + inner.position - before
+            position = own_positional + inner.position - before
         return ArgSpec(position, inner.keyword if dstar else None)
 
     event = mapped(spec)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .discovery import (
     DEFAULT_EXCLUDES,
-    TEST_PATTERNS,
+    is_test_path,
     RULE_SUFFIXES,
     FileProvider,
     find_root,
@@ -29,7 +29,7 @@ from .store import (
 
 __all__ = [
     "DEFAULT_EXCLUDES",
-    "TEST_PATTERNS",
+    "is_test_path",
     "RULE_SUFFIXES",
     "ChangedOnDisk",
     "FileCache",

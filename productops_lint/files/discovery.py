@@ -21,21 +21,20 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".productops_cache", "site-packages",
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
-# Test code, skipped unless `check-tests`: a tracking plan is about what production code sends.
-TEST_PATTERNS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
-_TEST_FOLDERS = frozenset({"tests", "test"})
-
-
-def is_test_path(path: str) -> bool:
-    """Whether ``path`` (relative, POSIX) is test code, as TEST_PATTERNS says."""
-    folder, _, name = path.rpartition("/")
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    return bool(folder) and not _TEST_FOLDERS.isdisjoint(folder.split("/"))
 RULE_SUFFIXES = (".yaml", ".yml")
 # setup.py is listed with the Python files; the other two are kept aside while listing.
 _PACKAGING_NAMES = frozenset({"pyproject.toml", "setup.cfg"})
 _PACKAGING_MAX = 1024 * 1024
+_TEST_FOLDERS = frozenset({"tests", "test"})
+
+
+def is_test_path(path: str) -> bool:
+    """Whether ``path`` (relative, POSIX) is test code, skipped unless `check-tests`: a file under a
+    `tests/` or `test/` folder, `test_*.py`, `*_test.py` or `conftest.py`."""
+    folder, _, name = path.rpartition("/")
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return bool(folder) and not _TEST_FOLDERS.isdisjoint(folder.split("/"))
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -317,11 +316,11 @@ class FileProvider:
 
     def packaging(self) -> dict[str, str]:
         """The text of each pyproject.toml, setup.cfg and setup.py in the project, by path."""
-        self.paths()
+        setup_py = [p for p in self.paths() if p.rpartition("/")[2] == "setup.py"]
         found: dict[str, str] = {}
-        for path in sorted({*self._packaging, *(p for p in self.paths() if p.rpartition("/")[2] == "setup.py")}):
+        for path in sorted({*self._packaging, *setup_py}):
             try:
-                data = (self.root / path).read_bytes() if path not in self._fresh else self._fresh[path]
+                data = self._fresh.get(path) or (self.root / path).read_bytes()
             except OSError:
                 continue
             if len(data) <= _PACKAGING_MAX:
