@@ -17,8 +17,11 @@ from .render import (
     check_output,
     clip,
     resolved_body,
+    sections_comment,
+    sections_of,
     sticky_comment,
     suggestions,
+    with_sections,
 )
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,8 @@ def sync_sticky(repo: RepoClient, number: int, body: str, bot: str, create: bool
     """Edit our summary comment in place (found by marker and author), or create it when asked."""
     for comment in repo.issue_comments(number):
         if comment.author == bot and SUMMARY_MARKER in comment.body:
+            # The epic and checklist sections belong to the PR checks' job: carried over, not dropped.
+            body = with_sections(body, {k: v for k, v in sections_of(comment.body).items() if k not in sections_of(body)})
             if comment.body != body:
                 repo.edit_issue_comment(number, comment.id, body)
             return comment.id
@@ -99,3 +104,16 @@ def publish(
     worth_saying = bool(evaluation.diagnostics or evaluation.error or evaluation.plan_diff)
     sync_sticky(repo, number, sticky_comment(evaluation, {check_name: run.html_url}), bot, create=worth_saying)
     conclude_check_run(repo, run, check_output(evaluation))
+
+
+def sync_sections(repo: RepoClient, number: int, sections: dict[str, str], bot: str, create: bool) -> int | None:
+    """Put the PR checks' sections into the sticky comment (created with only them when asked)."""
+    for comment in repo.issue_comments(number):
+        if comment.author == bot and SUMMARY_MARKER in comment.body:
+            body = with_sections(comment.body, sections)
+            if body != comment.body:
+                repo.edit_issue_comment(number, comment.id, body)
+            return comment.id
+    if not create:
+        return None
+    return repo.create_issue_comment(number, sections_comment(sections))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -205,3 +206,55 @@ def sticky_comment(evaluation: Evaluation, check_urls: Mapping[str, str]) -> str
     body = summary_markdown(evaluation)
     room = MAX_COMMENT_CHARS - len("\n".join(head + foot)) - 2
     return "\n".join(head + [clip(body, room).rstrip("\n")] + foot) + "\n"
+
+
+# The PR checks (epic link, launch checklist) own delimited sections of the sticky comment; the
+# tracking-plan run rebuilds its part and keeps theirs (see publish.sync_sticky).
+SECTION_TITLES = {"epic": "Epic", "checklist": "Launch checklist"}
+_SECTION = re.compile(
+    re.escape(MARKER_PREFIX) + r"section:(?P<name>[\w-]+) -->\n(?P<body>.*?)\n" + re.escape(MARKER_PREFIX) + r"/section:(?P=name) -->",
+    re.DOTALL,
+)
+RECHECK_ACTION = {"label": "Re-check", "description": "Run this check again", "identifier": "recheck"}
+
+
+def sections_of(body: str) -> dict[str, str]:
+    """The PR checks' sections of a sticky comment: name -> the section's whole delimited text."""
+    return {m.group("name"): m.group(0) for m in _SECTION.finditer(body)}
+
+
+def section_block(name: str, markdown: str) -> str:
+    title = SECTION_TITLES.get(name, name)
+    return f"{MARKER_PREFIX}section:{name} -->\n### {title}\n\n{markdown.strip()}\n{MARKER_PREFIX}/section:{name} -->"
+
+
+def with_sections(body: str, sections: Mapping[str, str]) -> str:
+    """``body`` with each named section replaced in place, or added at the end, in SECTION_TITLES order."""
+    present = sections_of(body)
+    for name in sorted(sections, key=lambda n: list(SECTION_TITLES).index(n) if n in SECTION_TITLES else 99):
+        block = sections[name]
+        if name in present:
+            body = body.replace(present[name], block)
+        else:
+            body = body.rstrip("\n") + "\n\n" + block + "\n"
+    return clip(body, MAX_COMMENT_CHARS)
+
+
+def sections_comment(sections: Mapping[str, str]) -> str:
+    """A sticky comment holding only the PR checks' sections (the tracking-plan run adds its part later)."""
+    return with_sections(f"{SUMMARY_MARKER}\n## productops-lint\n", sections)
+
+
+def check_result_output(title: str, summary: str, text: str) -> dict[str, str]:
+    """A check run's output within GitHub's size limits."""
+    output = {"title": clip(title, 255, "…"), "summary": clip(summary or title, MAX_OUTPUT_CHARS)}
+    if text:
+        output["text"] = clip(text, MAX_OUTPUT_CHARS)
+    return output
+
+
+def without_sections(body: str) -> str:
+    """``body`` without the PR checks' sections (what the tracking-plan run alone would post)."""
+    for block in sections_of(body).values():
+        body = body.replace("\n\n" + block, "").replace(block, "")
+    return body

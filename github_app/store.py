@@ -69,6 +69,19 @@ class Store(abc.ABC):
     def ping(self) -> bool: ...
 
     @abc.abstractmethod
+    def record_tick(self, repo: str, number: int, item: str, checked: bool, by: str, at: str) -> None:
+        """Remember who last ticked or unticked a checklist item, and when (ISO time; older news never wins)."""
+
+    @abc.abstractmethod
+    def ticks(self, repo: str, number: int) -> list[tuple[str, bool, str, str]]:
+        """(item, checked, by, at) of every recorded tick of the PR, by item."""
+
+    @abc.abstractmethod
+    def pr_lock(self, repo: str, number: int) -> ContextManager[None]:
+        """Held while the PR checks publish for one pull request, across every worker: two jobs for the
+        same PR (a push and a label) must not both create a check run or both insert the checklist."""
+
+    @abc.abstractmethod
     def write_lock(self, installation_id: int) -> ContextManager[None]:
         """Held while writing to GitHub for one installation, across every worker process.
 
@@ -89,6 +102,9 @@ class SqliteStore(Store):
     CREATE TABLE IF NOT EXISTS productops_job (
         id TEXT PRIMARY KEY, data TEXT NOT NULL, owner TEXT, lease_until REAL NOT NULL DEFAULT 0,
         attempts INTEGER NOT NULL DEFAULT 0, queued REAL NOT NULL);
+    CREATE TABLE IF NOT EXISTS productops_tick (
+        repo TEXT NOT NULL, number INTEGER NOT NULL, item TEXT NOT NULL, checked INTEGER NOT NULL,
+        by_login TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (repo, number, item));
     """
 
     def __init__(self, path: str) -> None:
@@ -216,6 +232,36 @@ class SqliteStore(Store):
             return True
         except sqlite3.Error:
             return False
+
+    def record_tick(self, repo: str, number: int, item: str, checked: bool, by: str, at: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO productops_tick VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repo, number, item) DO UPDATE"
+                " SET checked = excluded.checked, by_login = excluded.by_login, at = excluded.at"
+                " WHERE excluded.at >= productops_tick.at",
+                (repo, number, item, int(checked), by, at),
+            )
+
+    def ticks(self, repo: str, number: int) -> list[tuple[str, bool, str, str]]:
+        rows = self._conn().execute(
+            "SELECT item, checked, by_login, at FROM productops_tick WHERE repo = ? AND number = ? ORDER BY item",
+            (repo, number),
+        ).fetchall()
+        return [(item, bool(checked), by, at) for item, checked, by, at in rows]
+
+    @contextmanager
+    def pr_lock(self, repo: str, number: int) -> Iterator[None]:
+        import fcntl
+        import hashlib
+
+        # flock excludes other open files of the same path, so threads of one worker take turns too.
+        digest = hashlib.sha1(f"{repo}#{number}".encode()).hexdigest()[:16]
+        with open(f"{self.path}.pr-{digest}.lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @contextmanager
     def write_lock(self, installation_id: int) -> Iterator[None]:

@@ -65,6 +65,14 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 
+_RECORD_TICK = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old and cjson.decode(old)['at'] > ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
 
 class RedisStore(Store):
     """Shared by every webhook replica and worker that points at the same Redis."""
@@ -77,6 +85,7 @@ class RedisStore(Store):
         self._reclaim_job = self.client.register_script(_RECLAIM_JOB)
         self._set_head = self.client.register_script(_SET_HEAD)
         self._release_job = self.client.register_script(_RELEASE_JOB)
+        self._record_tick = self.client.register_script(_RECORD_TICK)
 
     @staticmethod
     def _delivery(delivery: str) -> str:
@@ -152,6 +161,32 @@ class RedisStore(Store):
             return bool(self.client.ping())
         except redis.RedisError:
             return False
+
+    def record_tick(self, repo: str, number: int, item: str, checked: bool, by: str, at: str) -> None:
+        value = json.dumps({"checked": checked, "by": by, "at": at})
+        self._record_tick(keys=[f"{PREFIX}ticks:{repo}#{number}"], args=[item, value, at, HEAD_TTL_SECONDS])
+
+    def ticks(self, repo: str, number: int) -> list[tuple[str, bool, str, str]]:
+        found = self.client.hgetall(f"{PREFIX}ticks:{repo}#{number}")
+        out = []
+        for item, raw in sorted(found.items()):
+            data = json.loads(raw)
+            out.append((item.decode(), bool(data["checked"]), str(data["by"]), str(data["at"])))
+        return out
+
+    @contextmanager
+    def pr_lock(self, repo: str, number: int) -> Iterator[None]:
+        # Expires if its holder dies mid-job, like the write lock.
+        lock = self.client.lock(f"{PREFIX}pr:{repo}#{number}", timeout=600, blocking_timeout=900)
+        if not lock.acquire():
+            raise TimeoutError(f"waited too long for the lock of {repo}#{number}")
+        try:
+            yield
+        finally:
+            try:
+                lock.release()
+            except redis.exceptions.LockError:
+                pass
 
     @contextmanager
     def write_lock(self, installation_id: int) -> Iterator[None]:

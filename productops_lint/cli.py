@@ -29,6 +29,7 @@ class _Group(GuardedGroup):
         "registry": "productops_lint.cli_extra:registry_group",
         "debug": "productops_lint.cli_extra:debug",
         "install-hooks": "productops_lint.install:install_hooks",
+        "pr": "productops_lint.pr.action:pr_group",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 # Bump when ModuleSummary's shape or meaning changes, so old cache entries are ignored.
-SUMMARY_FORMAT = 12
+SUMMARY_FORMAT = 13
 # Below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 16
 # Files per task: enough to keep the per-task overhead small, few enough that the workers get

@@ -72,6 +72,15 @@ GITHUB_OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
     ("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
     ("patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
+    # The PR checks (epic link, launch checklist) and the PR comment commands.
+    ("get", "/repos/{owner}/{repo}/pulls/{pull_number}/commits"),
+    ("patch", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+    ("post", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"),
+    ("get", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
+    # GitHub Issues as the epic check's tracker (productops_lint/pr/trackers/github_issues.py).
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}"),
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}/parent"),
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues"),
 )
 
 # Webhook examples the GitHub App tests deliver, copied byte for byte: (folder, file).
@@ -84,6 +93,10 @@ WEBHOOK_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("check_suite", "requested.payload.json"),
     ("check_suite", "rerequested.payload.json"),
     ("check_run", "rerequested.payload.json"),
+    ("check_run", "requested_action.payload.json"),
+    ("pull_request", "labeled.payload.json"),
+    ("pull_request", "unlabeled.payload.json"),
+    ("issue_comment", "created.with-installation.payload.json"),
 )
 
 # Payload schemas the tests validate derived payloads against (plus everything they reference).
@@ -94,6 +107,8 @@ WEBHOOK_DEFINITIONS: tuple[str, ...] = (
     "check_suite$requested",
     "check_suite$rerequested",
     "check_run$rerequested",
+    "check_run$requested_action",
+    "issue_comment$created",
 )
 
 

@@ -6,6 +6,8 @@ from ..routing import Router
 
 
 def default_router() -> Router:
-    from . import pull_request
+    from . import commands, epic_link, launch_checklist, pull_request
 
-    return Router(pull_request.router)
+    # Order matters within one delivery: launch_checklist records a `pull_request.edited` tick before
+    # epic_link's job for the same delivery publishes the checklist that shows it.
+    return Router(pull_request.router, launch_checklist.router, epic_link.router, commands.router)

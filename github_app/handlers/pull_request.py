@@ -100,10 +100,12 @@ def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: 
         if _superseded(ctx, repo, number, head_sha):
             conclude_with_error(repo, run, "neutral", "Superseded", "A newer commit was pushed; it is checked instead.")
             return
-        publish(
-            repo, number, run, evaluation, ctx.github.bot_login(),
-            ctx.settings.max_inline_comments, ctx.settings.check_name,
-        )
+        # The PR checks' job (epic_link) edits the same sticky comment: one writer per PR at a time.
+        with ctx.store.pr_lock(repo.full_name, number):
+            publish(
+                repo, number, run, evaluation, ctx.github.bot_login(),
+                ctx.settings.max_inline_comments, ctx.settings.check_name,
+            )
     except Exception as exc:
         if is_transient(exc) and not ctx.final:
             conclude_with_error(

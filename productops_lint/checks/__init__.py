@@ -11,6 +11,7 @@ from .base import Check, CheckContext, Invalid, Valid
 _MODULES = (
     "productops_lint.checks.files",
     "productops_lint.checks.names",
+    "productops_lint.checks.names_schemas",
     "productops_lint.checks.properties",
     "productops_lint.checks.property_values",
     "productops_lint.checks.property_names",

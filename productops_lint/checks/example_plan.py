@@ -68,6 +68,16 @@ events:
     description: A promotional banner was clicked.
     owner: growth
     status: removed
+
+  - name: iglu:com.acme/form_submitted/jsonschema/1-0-0
+    description: A form was submitted (a Snowplow schema, one version).
+    owner: growth
+    properties:
+      form: {type: string}
+
+  - name: com.acme/link_clicked
+    description: A link was clicked (a Snowplow schema, every version).
+    owner: growth
 """
 
 

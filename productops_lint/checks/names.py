@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from ..registry.conventions import event_name_problems
+from ..registry.iglu import other_versions
 from ..registry.model import Plan, normalize_name
 from ..types import Applicability, Diagnostic, Severity, TrackingCall
 from .base import Check, CheckContext, Invalid, Valid
@@ -84,8 +85,8 @@ class UnknownEvent(Check):
 
     def check_call(self, call: TrackingCall, ctx: CheckContext) -> Iterator[Diagnostic]:
         name = _static_name(call)
-        if name is None or ctx.plan.get(name) is not None:
-            return
+        if name is None or ctx.plan.get(name) is not None or other_versions(name, ctx.plan.events):
+            return  # another version of a known Snowplow schema: PO105 says which
         suggestion, applicability = _suggest(name, ctx.plan)
         if suggestion is None:
             yield self.diagnostic(call, f"Event `{name}` is not in the tracking plan")

@@ -118,16 +118,20 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
         _, tracker = found
         ex = extract(tracker, call.args, index)
         role = "site"
-        if call.function in trackers and (
+        inside = _enclosing_tracker(call.function, trackers, index)
+        if inside is not None and (
             isinstance(ex.outer, Param)
             or (ex.event is not None and params_in(index.value(ex.event)))
             or (ex.event is None and _forwards_splats(call.args, ex.outer))
+            # A value the wrapper derives from what it was given (`self.batched[key].batch(event)`,
+            # `self.event` set in `__init__`): its callers name the event.
+            or (ex.event is not None and isinstance(index.value(ex.event), Unknown))
         ):
             if tracker.via:
                 continue  # one wrapper forwarding to another: plumbing, the inner SDK call is reported
             # The SDK call inside a wrapper. When the wrapper has callers they carry the name;
             # when it has none this is its only sighting, reported as a site.
-            role = "sink" if trackers[call.function].called else "site"
+            role = "sink" if inside.called else "site"
         if call.function and forwards_returned(call) and call.function.rpartition(".")[0] in trackers:
             continue  # the decorator's own sending call: the decorated functions' returns are reported
         if call.function and names_decorated(call) and call.function.rpartition(".")[0] in trackers:
@@ -146,6 +150,22 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
                 if ex is not None:
                     out.append(_tracking_call(summary.path, site.span, tracker, ex, index))
     return sorted(out, key=lambda c: c.span)
+
+
+def _enclosing_tracker(function: str | None, trackers: dict[str, Tracker], index: Index) -> Tracker | None:
+    """The tracker whose code holds a call: its function, a function it is nested in (a decorator
+    factory's inner wrapper), or the tracker class (a context manager such as
+    `with track_handler(event):`) whose method it is."""
+    if function is None:
+        return None
+    if function in trackers:
+        return trackers[function]
+    qual = function.rpartition(".")[0]
+    while qual:
+        if qual in trackers and (index.class_info(qual) is not None or index.function(qual) is not None):
+            return trackers[qual]
+        qual = qual.rpartition(".")[0]
+    return None
 
 
 def _forwards_splats(args: Sequence[Arg], outer: Value | None) -> bool:

@@ -155,6 +155,8 @@ class ExprConverter(RefFinder):
         if isinstance(func, cst.Name) and self._outer_param(func):
             return Returned(func.value)
         refs = self.refs(func, depth)
+        if refs == ("typing.cast",) and len(node.args) == 2 and not node.args[1].star:
+            return self.value(node.args[1].value, None, depth + 1)  # `cast(T, value)` is `value`
         if refs:
             return CallVal(refs, self.args(node.args, depth + 1))
         return Unknown("result of a call")
@@ -219,6 +221,10 @@ class ExprConverter(RefFinder):
                 return added if added.items else combined
             if isinstance(combined, DictVal):
                 return self._with_additions(combined, node.value, local_scope, depth)
+            if isinstance(combined, CallVal):
+                # `payload = build(...); payload["event"] = X`: keys set over what the builder returns.
+                added = self._with_additions(DictVal((), (combined,)), node.value, local_scope, depth)
+                return added if added.items else combined
         return combined
 
     def _local_value(self, node: cst.Name, a: Any, depth: int) -> Value:
@@ -258,13 +264,25 @@ class ExprConverter(RefFinder):
         return DictVal(tuple(items), value.spreads)
 
     def args(self, args: Sequence[cst.Arg], depth: int = 0) -> tuple[Arg, ...]:
-        return tuple(
-            Arg(
+        out: list[Arg] = []
+        for a in args:
+            arg = Arg(
                 keyword=a.keyword.value if a.keyword else None,
                 value=self.value(a.value, None, depth),
                 span=self.c.span(a.value),
                 source=self.c.code(a.value),
                 star=a.star if isinstance(a.star, str) else "",
             )
-            for a in args
-        )
+            out.extend(_spread_keywords(arg))
+        return tuple(out)
+
+
+def _spread_keywords(arg: Arg) -> tuple[Arg, ...]:
+    """`f(**error)` with `error = dict(action=..., total=...)` visible: the keywords it spreads."""
+    value = arg.value
+    if arg.star != "**" or not isinstance(value, DictVal) or value.spreads or not value.items:
+        return (arg,)
+    keys = [item.key.value if isinstance(item.key, Str) and item.key.value.isidentifier() else None for item in value.items]
+    if None in keys or len(set(keys)) != len(keys):
+        return (arg,)
+    return tuple(Arg(key, item.value, item.value_span, item.key_source) for key, item in zip(keys, value.items))

@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..registry.model import ArgSpec
-from .presets import AMPLITUDE_EVENT, SNOWPLOW_JSON, SNOWPLOW_SELF_DESCRIBING, SNOWPLOW_STRUCTURED, Tracker
+from .presets import EVENT_OBJECTS, SNOWPLOW_JSON, SNOWPLOW_SELF_DESCRIBING, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
-from .values import Arg, CallVal, DictVal, Param, Ref, Str, Unknown, Value
+from .values import Arg, CallVal, DictItem, DictVal, Param, Ref, Str, Unknown, Value
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Extracted:
     derived: bool = False
     # The event carries no property dict (Snowplow structured event): keys are unknown.
     opaque: bool = False
+    # What ``outer`` is when it is not the tracker's own argument (the `SelfDescribingJson` inside).
+    outer_shape: str | None = None
 
 
 def find_arg(args: Sequence[Arg], spec: ArgSpec) -> Arg | None:
@@ -68,7 +70,12 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
     if shape == "returns":
         return Extracted(None, None, None, None, False)
     if shape == "http":
-        return _http_body(args, index)
+        args = http_args(args, index)
+        body = find_arg(args, ArgSpec(None, "json")) or find_arg(args, ArgSpec(None, "data")) or find_arg(args, ArgSpec(None, "content"))
+        return payload(body.value if body is not None else None, index)
+    if shape == "payload":
+        arg = find_arg(args, tracker.event)
+        return payload(arg.value if arg is not None else None, index)
     if shape == "args":
         event_arg = find_arg(args, tracker.event)
         props_arg = find_arg(args, tracker.properties) if tracker.properties != ArgSpec() else None
@@ -87,11 +94,12 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
         return replace(ex, kwargs=kwargs)
     outer_arg = find_arg(args, tracker.event)
     outer = outer_arg.value if outer_arg else None
-    if shape == "amplitude":
-        event = _constructed(outer, index, AMPLITUDE_EVENT)
+    if shape in EVENT_OBJECTS:
+        kind = EVENT_OBJECTS[shape]
+        event = _constructed(outer, index, kind.constructors)
         if event is None:
             return Extracted(None, None, outer, None, False)
-        ex = simple(find_arg(event.args, ArgSpec(0, "event_type")), find_arg(event.args, ArgSpec(None, "event_properties")))
+        ex = simple(find_arg(event.args, kind.event), find_arg(event.args, kind.properties))
         return replace(ex, outer=outer)
     if shape == "snowplow":
         structured = _constructed(outer, index, SNOWPLOW_STRUCTURED)
@@ -103,6 +111,9 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
             return Extracted(None, None, outer, None, False)
         inner = find_arg(described.args, ArgSpec(0, "event_json"))
         outer = inner.value if inner else None
+        if isinstance(outer, Param) and not outer.star and not outer.attrs:
+            # `SelfDescribing(event_json=param)`: the wrapper takes the `SelfDescribingJson` whole.
+            return Extracted(None, None, outer, None, False, outer_shape="snowplow_sdj")
     return replace(_self_describing(outer, index), outer=outer_arg.value if outer_arg else None)
 
 
@@ -119,23 +130,36 @@ def http_args(args: Sequence[Arg], index: Index) -> Sequence[Arg]:
 _REQUESTS = ("urllib.request.Request",)
 
 
-def _http_body(args: Sequence[Arg], index: Index) -> Extracted:
-    """The `event` and `properties` keys of a JSON body: `json={...}`, `data=json.dumps({...})`."""
-    args = http_args(args, index)
-    body = find_arg(args, ArgSpec(None, "json")) or find_arg(args, ArgSpec(None, "data")) or find_arg(args, ArgSpec(None, "content"))
-    value = index.value(body.value) if body is not None else None
+def payload(value: Value | None, index: Index) -> Extracted:
+    """The `event` and `properties` keys of a JSON payload: `{...}`, `json.dumps({...})`, the dict a
+    builder returns; a whole parameter is the event object a wrapper forwards."""
+    value = index.value(value) if value is not None else None
     if isinstance(value, CallVal) and value.args and any(c == "json.dumps" for r in value.refs for c in index.canonical(r)):
         value = index.value(value.args[0].value)
+    if isinstance(value, Param) and not value.star and not value.attrs:
+        return Extracted(None, None, value, None, False)
+    built = False
     if isinstance(value, CallVal):
-        value = _built_dict(value, index)
+        value, built = _built_dict(value, index), True
+    elif isinstance(value, DictVal) and any(isinstance(s, CallVal) for s in value.spreads):
+        # `{**build(...), "event": X}`, or keys set after `payload = build(...)`: the builder's keys first.
+        items: list[DictItem] = []
+        for spread in value.spreads:
+            inner = _built_dict(spread, index) if isinstance(spread, CallVal) else spread
+            if isinstance(inner, DictVal):
+                items.extend(inner.items)
+                built = True
+        value = replace(value, items=(*items, *value.items))
     if not isinstance(value, DictVal):
-        return Extracted(None, None, None, Unknown("an HTTP body that is not a visible dict"), True)
+        return Extracted(None, None, None, Unknown("a payload that is not a visible dict"), True)
     found: dict[str, Arg] = {}
-    for item in value.items:
+    for item in value.items:  # a later `payload["event"] = ...` overrides the first
         key = index.value(item.key)
         if isinstance(key, Str) and key.value in ("event", "properties"):
             found[key.value] = Arg(None, item.value, item.value_span, "")
-    return simple(found.get("event"), found.get("properties"))
+    # The name written in a builder function is not at this call: no edit in place.
+    # `outer` stays unset: only a whole parameter is an event object to forward.
+    return replace(simple(found.get("event"), found.get("properties")), outer=None, derived=built)
 
 
 def _built_dict(call: CallVal, index: Index) -> Value:
@@ -190,12 +214,7 @@ def _self_describing(value: Value | None, index: Index) -> Extracted:
         return Extracted(None, None, value, None, False)
     schema = find_arg(sdj.args, ArgSpec(0, "schema"))
     data = find_arg(sdj.args, ArgSpec(1, "data"))
-    name: Value | None = None
-    if schema is not None:
-        resolved = index.value(schema.value)
-        # iglu:com.acme/checkout_started/jsonschema/1-0-0 -> checkout_started
-        if isinstance(resolved, Str) and resolved.value.count("/") >= 2:
-            name = Str(resolved.value.split("/")[-3])
-        else:
-            name = resolved
+    # The event is the schema URI the SDK receives (`iglu:com.acme/checkout_started/jsonschema/1-0-0`);
+    # the plan may name it whole or as `com.acme/checkout_started` (registry/iglu.py).
+    name = index.value(schema.value) if schema is not None else None
     return Extracted(schema, name, value, data.value if data else None, data is not None, derived=True)

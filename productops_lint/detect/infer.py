@@ -8,13 +8,15 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
 from .extract import Extracted, extract, find_arg, http_args, with_attrs
-from .presets import AMPLITUDE_EVENT, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
+from .presets import EVENT_OBJECTS, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
 from .values import Arg, CallSite, CallVal, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
 
 _MAX_ROUNDS = 25
 # Shapes whose argument is an event object; a wrapper may take that whole object as a parameter.
-_OBJECT_SHAPES = ("amplitude", "snowplow", "snowplow_sdj")
+_OBJECT_SHAPES = (*EVENT_OBJECTS, "snowplow", "snowplow_sdj")
+# Shapes whose event is a key of a JSON payload (hand-written HTTP), which a wrapper may take whole.
+_PAYLOAD_SHAPES = ("http", "payload")
 
 
 def posts_to_ingestion(args: Sequence[Arg], index: Index) -> bool:
@@ -44,7 +46,9 @@ def tracker_for(call: CallSite, trackers: dict[str, Tracker], index: Index) -> t
 def _complete(qual: str, tracker: Tracker, index: Index) -> Tracker:
     """Fill the missing half of a declared ``event: 1`` or ``event: name`` from the function's signature."""
     with index.loading():  # the declaring module need not hold a tracking call itself
-        info = index.function(qual)
+        # A declared class (a context manager such as `with track_handler(event=...)`) is called
+        # through its `__init__`.
+        info = index.function(qual) or (index.function(f"{qual}.__init__") if index.class_info(qual) else None)
     if info is None:
         return tracker
 
@@ -181,7 +185,11 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
     own = tuple(p.name for p in fn.params)
     if tracker.shape in _OBJECT_SHAPES and isinstance(ex.outer, Param) and not ex.outer.star and not ex.outer.attrs:
         # The whole event object (BaseEvent, StructuredEvent) is passed in.
-        return replace(tracker, sdk=fn.qualname, event=ArgSpec(ex.outer.index, ex.outer.name), via=via, own_params=own)
+        shape = ex.outer_shape or tracker.shape
+        return replace(tracker, sdk=fn.qualname, shape=shape, event=ArgSpec(ex.outer.index, ex.outer.name), via=via, own_params=own)
+    if tracker.shape in _PAYLOAD_SHAPES and isinstance(ex.outer, Param) and ex.outer.index is not None:
+        # The whole JSON payload (`{"event": ..., "properties": ...}`) is passed in.
+        return Tracker(fn.qualname, shape="payload", event=ArgSpec(ex.outer.index, ex.outer.name), via=via, own_params=own)
     if ex.event is None:
         return _through_splats(tracker, call, fn, index, via, own)
     name = index.value(ex.event)
@@ -252,9 +260,9 @@ def _through_splats(
     """
     args: Sequence[Arg] = call.args
     spec, props, opaque = tracker.event, tracker.properties, tracker.opaque_properties
-    if tracker.shape in ("snowplow", "amplitude"):
+    if tracker.shape == "snowplow" or tracker.shape in EVENT_OBJECTS:
         outer = find_arg(call.args, tracker.event)
-        names = SNOWPLOW_STRUCTURED if tracker.shape == "snowplow" else AMPLITUDE_EVENT
+        names = SNOWPLOW_STRUCTURED if tracker.shape == "snowplow" else EVENT_OBJECTS[tracker.shape].constructors
         built = outer.value if outer is not None else None
         if not (isinstance(built, CallVal) and any(c in names for r in built.refs for c in index.canonical(r))):
             return None
@@ -262,7 +270,7 @@ def _through_splats(
         if tracker.shape == "snowplow":
             spec, props, opaque = ArgSpec(1, "action"), ArgSpec(), True
         else:
-            spec, props = ArgSpec(0, "event_type"), ArgSpec(None, "event_properties")
+            spec, props = EVENT_OBJECTS[tracker.shape].event, EVENT_OBJECTS[tracker.shape].properties
     elif tracker.shape != "args":
         return None
 

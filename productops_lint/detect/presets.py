@@ -16,6 +16,8 @@ class Tracker:
     - ``posthog``: PostHog ``capture``, old ``(distinct_id, event, properties)`` or current
       ``(event, distinct_id=..., properties=...)`` signature, told apart per call;
     - ``amplitude``: the argument is an Amplitude ``BaseEvent(event_type, ..., event_properties=)``;
+    - ``intercom``: the argument is an Intercom ``CreateDataEventRequestWith*(event_name=, metadata=)``
+      (``amplitude`` and ``intercom`` are the EVENT_OBJECTS shapes);
     - ``snowplow``: the argument is a Snowplow ``StructuredEvent``/``SelfDescribing`` event;
     - ``snowplow_sdj``: the argument is a ``SelfDescribingJson(schema, data)`` (older API);
     - ``returns``: a decorator; each function it decorates returns ``(event, properties)`` and the
@@ -85,6 +87,50 @@ PRESETS: dict[str, dict[str, Tracker]] = {
             for t in ("snowplow_tracker.Tracker()", "snowplow_tracker.tracker.Tracker()")
         },
     },
+    # customerio 3.x: `CustomerIO(site_id, api_key).track(customer_id, name, data=None, id=None,
+    # timestamp=None)`; 2.x took the data as `**data`, so other keywords are properties too.
+    # customerio-cdp-analytics (Data Pipelines) is Segment's client as `customerio.analytics`.
+    "customerio": {
+        **{
+            f"{client}.{method}": Tracker(
+                "customerio", event=ArgSpec(1, "name"), properties=ArgSpec(2, "data"),
+                kwargs_properties=True, own_params=(first, "name", "data", "id", "timestamp"),
+            )
+            for client in ("customerio.CustomerIO()", "customerio.track.CustomerIO()")
+            for method, first in (("track", "customer_id"), ("track_anonymous", "anonymous_id"))
+        },
+        **{
+            f"{client}.backfill": Tracker(
+                "customerio", event=ArgSpec(1, "name"), kwargs_properties=True,
+                own_params=("customer_id", "name", "timestamp"),
+            )
+            for client in ("customerio.CustomerIO()", "customerio.track.CustomerIO()")
+        },
+        **_segment_like("customerio", ("customerio.analytics",)),
+    },
+    # june-analytics-python ships Segment's client as `june.analytics`.
+    "june": _segment_like("june", ("june.analytics",)),
+    # heapapi (a community client, unofficial): `HeapAPIClient(app_id).track(identity,
+    # event, properties=None)`. Heap's own server-side API is HTTP: the `http` preset.
+    "heap": {
+        "heapapi.HeapAPIClient().track": Tracker("heap", event=ArgSpec(1, "event"), properties=ArgSpec(2, "properties")),
+    },
+    # python-intercom: 4.x and later (`intercom.Intercom`) take `events.create(request=
+    # CreateDataEventRequestWith{UserId,Email,Id}(event_name=..., metadata=...))`; 3.x
+    # `intercom.client.Client().events.create(event_name=..., metadata=...)`; 2.x the class
+    # method `intercom.Event.create(...)`, keywords only.
+    "intercom": {
+        **{
+            f"{client}.events.create": Tracker("intercom", shape="intercom", event=ArgSpec(None, "request"))
+            for client in (
+                "intercom.Intercom()", "intercom.AsyncIntercom()", "intercom.client.Intercom()", "intercom.client.AsyncIntercom()",
+            )
+        },
+        **{
+            f"{target}.create": Tracker("intercom", event=ArgSpec(None, "event_name"), properties=ArgSpec(None, "metadata"))
+            for target in ("intercom.client.Client().events", "intercom.Event", "intercom.event.Event")
+        },
+    },
     # Hand-written HTTP to a vendor's ingestion API: only a call whose URL resolves to one of
     # INGESTION_URLS counts (`tracker_for`); the event is the body's `event` key.
     "http": {
@@ -107,6 +153,27 @@ AMPLITUDE_EVENT = ("amplitude.BaseEvent", "amplitude.event.BaseEvent")
 SNOWPLOW_STRUCTURED = ("snowplow_tracker.StructuredEvent", "snowplow_tracker.events.StructuredEvent")
 SNOWPLOW_SELF_DESCRIBING = ("snowplow_tracker.SelfDescribing", "snowplow_tracker.events.SelfDescribing")
 SNOWPLOW_JSON = ("snowplow_tracker.SelfDescribingJson", "snowplow_tracker.self_describing_json.SelfDescribingJson")
+INTERCOM_EVENT = tuple(
+    f"intercom{package}.CreateDataEventRequestWith{cls}"
+    for cls, module in (("UserId", "user_id"), ("Email", "email"), ("Id", "id"))
+    for package in ("", ".types", f".types.create_data_event_request_with_{module}")
+)
+
+
+@dataclass(frozen=True)
+class EventObject:
+    """An event passed as one object: its constructors, and where the name and properties are among their arguments."""
+
+    constructors: tuple[str, ...]
+    event: ArgSpec
+    properties: ArgSpec
+
+
+# Shapes whose tracker argument is such an object, by shape name.
+EVENT_OBJECTS = {
+    "amplitude": EventObject(AMPLITUDE_EVENT, ArgSpec(0, "event_type"), ArgSpec(None, "event_properties")),
+    "intercom": EventObject(INTERCOM_EVENT, ArgSpec(None, "event_name"), ArgSpec(None, "metadata")),
+}
 
 
 def preset_trackers(names: tuple[str, ...] | None) -> dict[str, Tracker]:

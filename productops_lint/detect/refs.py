@@ -64,6 +64,10 @@ class RefFinder:
         if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
             qual = self.c.def_quals.get(id(bound))
             return (qual,) if qual else ()
+        entered = self.c.tables.entered.get(id(bound))
+        if entered is not None:
+            # `with AnalyticsContext() as ctx`: what the class's `__enter__` returns (often `self`).
+            return tuple(f"{r}.__enter__()" for r in self.refs(entered, depth + 1))
         expr = self.c.tables.assigned.get(id(bound))
         found: Sequence[str] = ()
         if isinstance(expr, (cst.Name, cst.Attribute, cst.Call, cst.IfExp)):

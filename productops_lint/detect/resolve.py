@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from .values import CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Ref, SelfClassName, Str, Unknown, Value
+from .values import CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Param, Ref, SelfClassName, Str, Unknown, Value
 
 _MAX_DEPTH = 12
 
@@ -229,6 +229,10 @@ class Index:
         if isinstance(value, CallVal) and self._str_call(value):
             # `Action("checkout.started")` with `class Action(str)`: the string itself.
             return self._value(value.args[0].value, depth + 1)
+        if isinstance(value, CallVal):
+            printed = self._printed(value)
+            if printed is not None:
+                return self._value(printed, depth + 1)
         if isinstance(value, Concat):
             parts: list[Value] = []
             for part in value.parts:
@@ -242,6 +246,57 @@ class Index:
         if len(value.args) != 1 or value.args[0].keyword is not None or value.args[0].star:
             return False
         return any("builtins.str" in self.mro(c) for r in value.refs for c in self.canonical(r))
+
+    def _printed(self, value: CallVal) -> Value | None:
+        """`Action("checkout.started")` where `Action.__str__` (or `__repr__`) returns `self.name`:
+        the argument that sets `name`, as `str()` of the instance gives it."""
+        for canon in sorted({c for r in value.refs for c in self.canonical(r)}):
+            chain = [info for c in self.mro(canon) if (info := self.class_info(c)) is not None]
+            attr = next((info.str_attr for info in chain if info.str_attr), None)
+            if attr is not None:
+                return _field_arg(value, chain, attr)
+        return None
+
+    def _instance_value(self, call: CallVal, tail: list[str], depth: int) -> Value:
+        """An attribute of a module-level instance (`SCHEMA = Schema("cli_event", "1-0-1")`):
+        a dataclass field set by the constructor, or a property computed from those fields."""
+        for canon in sorted({c for r in call.refs for c in self.canonical(r)}):
+            chain = [(c, info) for c in self.mro(canon) if (info := self.class_info(c)) is not None]
+            if not chain or len(tail) != 1:
+                continue
+            name = tail[0]
+            field = self._field_value(call, chain, name, depth)
+            if field is not None:
+                return field
+            method = next((f"{c}.{name}" for c, info in chain if name in info.methods), None)
+            fn = self.function(method) if method else None
+            if fn is None or not _is_property(fn) or len(fn.returns) != 1 or fn.returns[0].is_tuple:
+                return Unknown(f"`{name}` of an instance of `{canon}`")
+            returned = fn.returns[0].args[0].value
+            selves = {f"{c}()." for c, _ in chain}
+            parts = returned.parts if isinstance(returned, Concat) else (returned,)
+            bound: list[Value] = []
+            for part in parts:
+                ref = part.refs[0] if isinstance(part, Ref) and len(part.refs) == 1 else ""
+                head, _, attr = ref.rpartition(").")
+                if ref and f"{head})." in selves and "." not in attr:
+                    part = self._field_value(call, chain, attr, depth) or Unknown(f"`self.{attr}`")
+                bound.append(part)
+            return self.value(Concat(tuple(bound)) if isinstance(returned, Concat) else bound[0], depth + 1)
+        return Unknown("attribute of an instance")
+
+    def _field_value(self, call: CallVal, chain: list[tuple[str, ClassInfo]], name: str, depth: int) -> Value | None:
+        """The value of field ``name`` on the instance ``call`` builds: its argument, or the default."""
+        infos = [info for _, info in chain]
+        if not any(name in info.fields for info in infos):
+            return None
+        arg = _field_arg(call, infos, name)
+        if arg is not None:
+            return self.value(arg, depth + 1)
+        for info in infos:
+            if name in info.attrs:
+                return _one([self.value(v, depth + 1) for v in info.attrs[name]])
+        return Unknown(f"field `{name}` is not set")
 
     def _ref_value(self, ref: str, depth: int) -> Value:
         found = self._split_module(ref)
@@ -263,6 +318,8 @@ class Index:
                 results.extend(self._ref_value(join_ref(r + ("()" if instance else ""), tail), depth + 1) for r in v.refs)
             elif instance:
                 results.append(Unknown(f"result of calling `{qual}`"))
+            elif isinstance(v, CallVal) and tail:
+                results.append(self._instance_value(v, tail, depth + 1))
             elif not tail:
                 results.append(self.value(v, depth + 1))
             else:
@@ -279,7 +336,11 @@ class Index:
                 return self._property_value(qual, f"{cls}.{name}", depth)
             if info is None or name not in info.attrs:
                 continue
-            values = [self.value(v, depth + 1) for v in info.attrs[name]]
+            # `self.event = event` in `__init__`: a parameter of that method, not of the reader's.
+            values = [
+                Unknown(f"`{name}` is set from a parameter") if isinstance(v, Param) else self.value(v, depth + 1)
+                for v in info.attrs[name]
+            ]
             value = _one(values)
             if info.is_enum:
                 if after == ["name"]:
@@ -322,3 +383,19 @@ def _one(values: list[Value]) -> Value:
     if all(isinstance(v, Str) for v in values) and len({v.value for v in values}) == 1:  # type: ignore[union-attr]
         return first
     return Unknown("bound to several values")
+
+
+def _field_arg(call: CallVal, chain: list[ClassInfo], attr: str) -> Value | None:
+    """The argument of constructor ``call`` that sets field ``attr`` (by keyword, or by the
+    position of the field among the dataclass fields, base classes' first)."""
+    arg = next((a for a in call.args if a.keyword == attr), None)
+    if arg is not None:
+        return arg.value
+    fields = [f for info in reversed(chain) for f in info.fields]
+    if attr not in fields:
+        return None
+    position = fields.index(attr)
+    positional = [a for a in call.args if a.keyword is None]
+    if any(a.star for a in positional[: position + 1]) or len(positional) <= position:
+        return None
+    return positional[position].value

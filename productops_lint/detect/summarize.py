@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import libcst as cst
+import libcst.matchers as m
 from .shapes import is_attribute, is_name
 from libcst.metadata import (
     BuiltinAssignment,
@@ -17,6 +18,7 @@ from ..syntax import syntax_error_position, too_deeply_nested
 from .imports import ImportsMixin
 from ..types import Span
 from .exprs import ExprConverter
+from .handoff import RUNNER_METHODS, ParamCall, handed_off
 from .tables import LocalTables
 from .modules import absolutize, module_name, span_of
 from .positions import Positions
@@ -37,6 +39,20 @@ from .values import (
     Unknown,
     Value,
 )
+
+_DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen"})
+
+
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`@dataclass(frozen=True)` names the decorator `dataclass`."""
+    return node.func if isinstance(node, cst.Call) else node
+
+
+def is_classvar(annotation: cst.BaseExpression) -> bool:
+    """`ClassVar[...]` annotations are class attributes, not dataclass fields."""
+    base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    return is_name(base, "ClassVar") or is_attribute(base, "ClassVar")
+
 
 _SELF_NAMES = frozenset({"self", "cls", "mcs", "mcls", "metacls", "klass", "_self", "_cls"})
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
@@ -81,6 +97,8 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.classes: dict[str, dict] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.calls: list[CallSite] = []
+        self.param_calls: list[ParamCall] = []
+        self.runner_calls: list[CallSite] = []
         self.imports: dict[str, str] = {}
         self.attr_reads: dict[str, int] = {}
         self.imported_locals: set[str] = set()
@@ -131,6 +149,11 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             "methods": [],
             "is_enum": is_enum,
             "is_str_enum": is_enum and any(b in _STR_ENUM_BASES for b in bases),
+            "fields": [],
+            "is_dataclass": any(
+                r in _DATACLASS_DECORATORS for d in node.decorators for r in self._decorator_refs(_called(d.decorator))
+            ),
+            "str_attr": None,
         }
         if not self.ctx.stack:
             self.symbol_kinds[node.name.value] = "class"
@@ -205,13 +228,19 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         func = self.ctx.function
         if func is None or node.value is None:
             return
+        if is_name(node.value, "None"):
+            return  # `return None` on a failure path leaves the dict the builder returns otherwise
         self.return_count[func[0]] = self.return_count.get(func[0], 0) + 1
-        if isinstance(node.value, cst.Dict):
-            self.return_dicts[func[0]] = self.conv.value(node.value)
+        if isinstance(node.value, (cst.Dict, cst.Name, cst.Call)):
+            # `return {...}`, `return event` (a local dict), `return cast(T, {...})`: a payload builder.
+            returned = self.conv.value(node.value)
+            if isinstance(returned, DictVal):
+                self.return_dicts[func[0]] = returned
         # What a getter hands back: `return _client`, `return cls._instance`, `return Posthog(key)`.
         refs = self.conv.refs(node.value)
         if refs:
             self.return_refs.setdefault(func[0], set()).update(refs)
+        self._str_attr(func, node.value)
         # Only decorated functions: their returns feed event-sending decorators and properties.
         if not self.functions[func[0]].decorators:
             return
@@ -221,6 +250,20 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         args = self.conv.args([cst.Arg(n) for n in nodes])
         site = ReturnSite(self.span(node), args, elements is not None)
         self.returns.setdefault(func[0], []).append(site)
+
+    def _str_attr(self, func: tuple, value: cst.BaseExpression) -> None:
+        """`def __str__(self): return self.name` (or `__repr__`): the attribute an instance prints as."""
+        qual, _, owner, self_name = func
+        method = qual.rpartition(".")[2]
+        if not owner or method not in ("__str__", "__repr__") or not self_name:
+            return
+        if m.matches(value, m.Call(func=m.Name("str"), args=[m.Arg(keyword=None)])):
+            value = value.args[0].value  # type: ignore[attr-defined]
+        if m.matches(value, m.Attribute(value=m.Name(self_name))):
+            info = self.classes[owner]
+            # `__str__` wins over `__repr__`, as `str()` looks it up first.
+            if method == "__str__" or info["str_attr"] is None or info["str_attr"][0] != "__str__":
+                info["str_attr"] = (method, value.attr.value)  # type: ignore[attr-defined]
 
     # -- bindings ------------------------------------------------------------------------
     def _bound_value(self, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None, const: str | None) -> Value | None:
@@ -266,6 +309,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             self._bind(t.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        cls = self.ctx.direct_class
+        if cls and isinstance(node.target, cst.Name) and not is_classvar(node.annotation.annotation):
+            self.classes[cls]["fields"].append(node.target.value)  # a dataclass field, in order
         self._bind(node.target, node.value, node.annotation.annotation)
 
     def _super_init(self, node: cst.Call) -> None:
@@ -290,9 +336,17 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self._super_init(node)
         refs = self.conv.refs(node.func)
-        if not refs:
-            return
         func = self.ctx.function
+        if not refs:
+            if func is not None and isinstance(node.func, cst.Name):
+                called = self.conv.value(node.func)
+                if isinstance(called, Param) and not called.star:  # `fn(*args, **kwargs)`: a trampoline
+                    self.param_calls.append(ParamCall(func[0], called.name, self.conv.args(node.args)))
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in RUNNER_METHODS:
+                # `loop.run_in_executor(None, send, ...)` on an object of unknown type: still a hand-off.
+                site = CallSite(self.span(node), (node.func.attr.value,), self.conv.args(node.args), func[0] if func else None)
+                self.runner_calls.append(site)
+            return
         self.calls.append(
             CallSite(
                 span=self.span(node),
@@ -332,6 +386,8 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
                 methods=tuple(c["methods"]),
                 is_enum=c["is_enum"],
                 is_str_enum=c["is_str_enum"],
+                fields=tuple(c["fields"]) if c["is_dataclass"] else (),
+                str_attr=c["str_attr"][1] if c["str_attr"] else None,
             )
             for q, c in self.classes.items()
         }
@@ -342,7 +398,7 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             symbols=symbols,
             classes=classes,
             functions=self.functions,
-            calls=tuple(self.calls),
+            calls=(*self.calls, *handed_off(self.calls, self.runner_calls, self.param_calls, self.functions)),
             reads=self.reads(),
             imports=self.imports,
             attr_reads=self.attr_reads,

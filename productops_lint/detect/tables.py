@@ -24,6 +24,8 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
         # Name target of `x: T = ...` -> T, for a local whose value says nothing of its type.
         self.annotated: dict[int, cst.BaseExpression] = {}
         self._additions: list[DictAddition] = []
+        # Name bound by `with EXPR as name` -> EXPR: the name holds what `EXPR.__enter__()` returns.
+        self.entered: dict[int, cst.BaseExpression] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -34,6 +36,10 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
             self.annotated[id(node.target)] = node.annotation.annotation
         if node.value is not None:
             self._record(node.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.entered[id(node.asname.name)] = node.item  # `with Context() as ctx`
 
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
@@ -62,9 +68,10 @@ class LocalTables:
     assigned: dict[int, cst.BaseExpression] = field(default_factory=dict)
     dict_additions: tuple[DictAddition, ...] = ()
     annotated: dict[int, cst.BaseExpression] = field(default_factory=dict)
+    entered: dict[int, cst.BaseExpression] = field(default_factory=dict)
 
     @classmethod
     def of(cls, module: cst.Module) -> "LocalTables":
         visitor = _TablesVisitor()
         module.visit(visitor)
-        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated)
+        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated, visitor.entered)

@@ -218,6 +218,10 @@ class ClassInfo:
     methods: tuple[str, ...] = ()
     is_enum: bool = False
     is_str_enum: bool = False
+    # A dataclass's (or attrs class's) fields in order: the constructor's positional parameters.
+    fields: tuple[str, ...] = ()
+    # The attribute `__str__` (or a hand-written `__repr__`) returns: what `str(instance)` gives.
+    str_attr: str | None = None
 
 
 @dataclass(frozen=True)

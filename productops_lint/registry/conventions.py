@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from .iglu import is_schema_name
 from .model import Conventions, NamingRules, normalize_name
 
 GRAMMARS = ("<object> <action>", "<action> <object>")
@@ -172,7 +173,13 @@ def _common_problems(name: str, rules: NamingRules) -> list[str]:
 
 
 def event_name_problems(name: str, rules: NamingRules) -> list[str]:
-    """Reasons why ``name`` breaks the event naming rules; empty when it follows them."""
+    """Reasons why ``name`` breaks the event naming rules; empty when it follows them.
+
+    A Snowplow schema (`iglu:com.acme/link_clicked/jsonschema/1-0-0`, `com.acme/link_clicked`) is
+    named by Iglu's rules, which the schema registry enforces, not by the plan's event style.
+    """
+    if is_schema_name(name):
+        return []
     reasons = _common_problems(name, rules)
     if not name.strip() or not (rules.grammar or rules.past_tense or rules.allowed_verbs):
         return reasons

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..types import Problem, Severity, UserError
+from . import pr_loader
 from .model import (
     Conventions,
     Plan,
@@ -39,6 +40,8 @@ class _Sections:
     tickets: list[Declaration] = field(default_factory=list)
     presets: list[Declaration] = field(default_factory=list)
     wrappers: list[Declaration] = field(default_factory=list)
+    epics: list[Declaration] = field(default_factory=list)
+    checklists: list[Declaration] = field(default_factory=list)
 
 
 def _clean(bad: Sequence[DataPath], prefix: DataPath) -> bool:
@@ -81,6 +84,7 @@ def _collect(doc: Document, bad: Sequence[DataPath], out: _Sections) -> None:
     if not isinstance(data, dict):
         return
     defaults = {k: data[k] for k in ("owner", "area") if isinstance(data.get(k), str)}
+    pr_loader.collect(doc, bad, out.epics, out.checklists)
     events = data.get("events")
     for i, item in enumerate(events if isinstance(events, list) else []):
         entry = _event_entry(doc, i, item, defaults, bad)
@@ -125,6 +129,8 @@ def _build_plan(sections: _Sections, files: RuleFiles) -> Plan:
         presets=tuple(sections.presets[0].data) if sections.presets else None,
         tickets=_tickets(sections) or TicketRules(),
         files=tuple(path for path, _ in files),
+        epics=pr_loader.build_epics(sections.epics),
+        checklists=pr_loader.build_checklists(sections.checklists),
     )
 
 
@@ -146,6 +152,7 @@ def check_rule_files(files: RuleFiles) -> tuple[Plan | None, list[Problem]]:
     problems.extend(section_problems("tickets", sections.tickets))
     problems.extend(section_problems("trackers.presets", sections.presets))
     problems.extend(wrapper_problems(sections.wrappers))
+    problems.extend(pr_loader.problems(sections.epics, sections.checklists))
     problems.extend(duplicate_problems(sections.events))
     problems.extend(event_problems(sections.events, _conventions(sections), _tickets(sections)))
     order = {path: i for i, (path, _) in enumerate(files)}

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..types import Location
+from .iglu import parse_schema
+from .pr_rules import Checklist, EpicRules
 
 PROPERTY_TYPES = ("string", "integer", "number", "boolean", "datetime", "array", "object", "enum")
 EVENT_STATUSES = ("planned", "active", "deprecated", "removed")
@@ -22,7 +24,10 @@ NAME_STYLES = (
     "screaming_snake_case",  # "ORDER_COMPLETED"
 )
 # The SDKs that detection knows out of the box; rule files name them under `trackers.presets`.
-TRACKER_PRESETS = ("segment", "rudderstack", "posthog", "mixpanel", "amplitude", "snowplow")
+# The same names, in the same order, as `detect.presets.PRESETS` (a test holds them equal).
+TRACKER_PRESETS = (
+    "segment", "rudderstack", "posthog", "mixpanel", "amplitude", "snowplow", "customerio", "june", "heap", "intercom", "http",
+)
 DEFAULT_PII_PATTERNS = (
     r"e[-_]?mail",
     r"phone",
@@ -140,9 +145,16 @@ class Plan:
     presets: tuple[str, ...] | None = None
     tickets: TicketRules = TicketRules()
     files: tuple[str, ...] = ()
+    # The PR checks' rules (`epics`, `checklists` sections); see registry/pr_rules.py.
+    epics: EpicRules = EpicRules()
+    checklists: tuple[Checklist, ...] = ()
 
     def get(self, name: str) -> EventSpec | None:
-        return self.events.get(name)
+        """The plan's event ``name``; a Snowplow schema URI is also found under its `vendor/name`."""
+        found = self.events.get(name)
+        if found is None and (schema := parse_schema(name)) is not None:
+            found = self.events.get(schema.key)
+        return found
 
     def by_normalized(self) -> dict[str, list[EventSpec]]:
         """Events keyed by their name with case and separators folded (`order_completed` ~ `Order Completed`)."""

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from productops_lint.detect.presets import PRESETS
 from productops_lint.registry import rules_schema
 from productops_lint.registry.conventions import GRAMMARS
 from productops_lint.registry.loader import check_rule_files
@@ -43,6 +44,7 @@ def test_schema_enums_match_the_model() -> None:
     assert tuple(defs["event"]["properties"]["status"]["enum"]) == EVENT_STATUSES
     assert tuple(defs["namingStyle"]["enum"]) == NAME_STYLES
     assert tuple(defs["trackers"]["properties"]["presets"]["items"]["enum"]) == TRACKER_PRESETS
+    assert TRACKER_PRESETS == tuple(PRESETS), "rule files must accept exactly the presets detection has"
     grammar = defs["conventions"]["properties"]["event_name"]["properties"]["grammar"]
     assert tuple(grammar["enum"]) == GRAMMARS
 

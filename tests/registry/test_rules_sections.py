@@ -39,7 +39,8 @@ def test_bad_wrapper_and_preset_declarations() -> None:
     """
     assert only(text) == [
         "plan.yaml:2:22: `trackers.presets[1]` must be one of `segment`, `rudderstack`, `posthog`, "
-        "`mixpanel`, `amplitude`, `snowplow`, not `segmnt` (did you mean `segment`?)",
+        "`mixpanel`, `amplitude`, `snowplow`, `customerio`, `june`, `heap`, `intercom`, `http`, not `segmnt` "
+        "(did you mean `segment`?)",
         "plan.yaml:4:13: `trackers.wrappers[0].name` is `track_event`, which does not look like "
         "`shop.analytics.track_event`",
         "plan.yaml:5:25: `trackers.wrappers[0].event.position` must be at least 0",

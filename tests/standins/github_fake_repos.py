@@ -14,6 +14,7 @@ from github_app.diffhunks import commentable
 from github_app.github import ChangedFile
 from github_app.localgit import LocalRepo
 
+from . import github_issues, github_pr_checks
 from .github_api import StandInServer
 
 BOT = "productops-lint[bot]"
@@ -52,6 +53,12 @@ class GitHubStandIn(StandInServer):
         self._ids = itertools.count(1000)
         self._id_lock = threading.Lock()
         self._register()
+        github_pr_checks.register(self)
+        github_issues.register(self)
+
+    def add_issue(self, full_name: str, number: int, title: str, **kwargs: Any) -> github_issues.FakeIssue:
+        """An issue for the epic check: ``labels``, ``state``, ``issue_type``, ``parent`` (N or owner/repo#N)."""
+        return github_issues.add_issue(self, full_name, number, title, **kwargs)
 
     def next_id(self) -> int:
         with self._id_lock:
@@ -84,8 +91,8 @@ class GitHubStandIn(StandInServer):
         repo.review_comments.append(reply)
         return reply
 
-    def human_issue_comment(self, full_name: str, number: int, body: str) -> dict[str, Any]:
-        comment = self._issue_comment(full_name, number, body, self._user("octocat", "User"))
+    def human_issue_comment(self, full_name: str, number: int, body: str, login: str = "octocat") -> dict[str, Any]:
+        comment = self._issue_comment(full_name, number, body, self._user(login, "User"))
         self.repos[full_name].issue_comments.append(comment)
         return comment
 
@@ -116,6 +123,7 @@ class GitHubStandIn(StandInServer):
         data["base"].update(sha=pull.base, ref=pull.base_ref)
         for side in ("head", "base"):
             data[side]["repo"].update(full_name=repo.full_name, url=self._repo_url(repo.full_name))
+        github_pr_checks.shape_pull(self, data, pull)
         return data
 
     def _register(self) -> None:

@@ -1,0 +1,50 @@
+"""The App's PullSource: a pull request's trees, blobs, commits, files and org defaults read through RepoClient."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from productops_lint.pr.gather import Gathered, gather
+from productops_lint.pr.types import Tick
+
+from .github import RepoClient
+from .sources import BlobCache
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+class AppPullSource:
+    """One pull request of one installation; each answer fetched once per job."""
+
+    def __init__(self, repo: RepoClient, number: int) -> None:
+        self.repo = repo
+        self.number = number
+        self._blobs = BlobCache(repo.blob)
+        self._trees: dict[str, dict[str, str]] = {}
+
+    def tree(self, sha: str) -> Mapping[str, str]:
+        if sha not in self._trees:
+            self._trees[sha] = self.repo.tree(sha)
+        return self._trees[sha]
+
+    def blob(self, sha: str) -> bytes:
+        return self._blobs.get(sha)
+
+    def commits(self) -> list[tuple[str, str]]:
+        return self.repo.pull_commits(self.number)
+
+    def changed_paths(self) -> list[str]:
+        return [f.path for f in self.repo.pull_files(self.number)]
+
+    def owner_files(self, folder: str) -> list[tuple[str, str]] | None:
+        return self.repo.owner_files(folder)
+
+
+def stored_ticks(store: "Store", repo: str, number: int) -> list[Tick]:
+    return [Tick(item, checked, by, at) for item, checked, by, at in store.ticks(repo, number)]
+
+
+def gather_pull(repo: RepoClient, number: int, pull: Mapping[str, Any], store: "Store") -> Gathered:
+    """The facts and config of ``pull`` (GitHub's JSON of it), with the ticks the App recorded."""
+    return gather(repo.full_name, pull, AppPullSource(repo, number), stored_ticks(store, repo.full_name, number))
