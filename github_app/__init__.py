@@ -19,7 +19,9 @@ def create_app(settings: Settings, runtime: "Runtime | None" = None) -> Flask:
     from .webhook import MAX_BODY_BYTES
 
     app = Flask("github_app")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # One byte over the cap: a chunked body has no Content-Length, and Werkzeug cuts it silently at
+    # this limit, so only a body that reads longer than the cap can be told apart (views answers 413).
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES + 1
     app.extensions["productops"] = runtime or Runtime(settings)
     app.register_blueprint(bp)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from typing import Callable, Iterable, Mapping, Sequence
 
 import pathspec
@@ -11,12 +10,13 @@ from productops_lint.baseline import filter_new, fingerprints, parse_baseline
 from productops_lint.config import Config, parse_config
 from productops_lint.detect.roots import with_inferred_roots
 from productops_lint.engine import Result, SourceProvider, analyze
-from productops_lint.files import DEFAULT_EXCLUDES, RULE_SUFFIXES, is_test_path
+from productops_lint.files import DEFAULT_EXCLUDES, is_test_path
 from productops_lint.registry.diff import PlanDiff, diff_plans
 from productops_lint.registry.diff_render import render_diff_markdown
 from productops_lint.registry.loader import load_plan
 from productops_lint.registry.model import Plan
-from productops_lint.types import Diagnostic, Location, Problem, Severity, TrackingCall, UserError
+from productops_lint.registry.paths import rule_paths_in
+from productops_lint.types import Diagnostic, Severity, TrackingCall, UserError
 
 CONFIG_FILE = "pyproject.toml"
 
@@ -56,26 +56,9 @@ def excluded(config: Config) -> Callable[[str], bool]:
 
 
 def rule_file_paths(paths: Iterable[str], config: Config) -> list[str]:
-    """The rule files that ``config.registry`` names among the repository's ``paths``, found as the
-    CLI finds them on disk: each entry is a file, or a folder whose YAML files (at any depth) count."""
-    every = sorted(paths)
-    found: list[str] = []
-    problems: list[Problem] = []
-    for entry in config.registry:
-        entry = posixpath.normpath(posixpath.join(config.root, entry))
-        prefix = "" if entry == "." else entry.rstrip("/") + "/"
-        if entry in every:
-            found.append(entry)
-        elif any(p.startswith(prefix) for p in every):
-            found.extend(p for p in every if p.startswith(prefix) and p.endswith(tuple(RULE_SUFFIXES)))
-        elif config.source is not None:
-            problems.append(Problem(Location(entry), "rule file or folder does not exist (see `registry` in [tool.productops])"))
-    if problems:
-        raise UserError(problems)
-    if not found:
-        where = config.registry[0] if config.registry else "."
-        raise UserError(Problem(Location(where), "no tracking plan found: add YAML rule files there or set `registry` in [tool.productops]"))
-    return list(dict.fromkeys(found))
+    """The rule files that ``config.registry`` names among the repository's ``paths``, as the CLI
+    finds them on disk; none, or an entry naming nothing, is an error."""
+    return rule_paths_in(paths, config, required=True)
 
 
 def load_rules(files: Sequence[tuple[str, str]]) -> Plan:

@@ -12,24 +12,14 @@ from typing import Any, Callable, ContextManager, Iterator
 import requests
 from github import Auth, Github, GithubException, GithubIntegration, GithubRetry
 from github.CheckRun import CheckRun
-from urllib3.util.retry import Retry
+from github.GithubObject import NonCompletableGithubObject
+from github.PaginatedList import PaginatedList
 
+from .github_pr_client import PullRequestChecksClient
+from .github_safety import InstallationAuth, WriteSafeRetry, make_retry, reauthed
 from .settings import Settings
 
-# Refresh an installation token this long before GitHub expires it (tokens live one hour).
-TOKEN_REFRESH_MARGIN_SECONDS = 5 * 60
-
-
-def make_retry() -> GithubRetry:
-    """Retries for 5xx answers and primary/secondary rate limits, honouring Retry-After.
-
-    PATCH is added to the retried methods because check-run and comment updates are idempotent.
-    """
-    return GithubRetry(
-        total=4,
-        backoff_factor=0.5,
-        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
-    )
+__all__ = ["GitHubApp", "RepoClient", "make_retry", "is_transient", "now"]
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -40,6 +30,18 @@ def is_transient(exc: BaseException) -> bool:
         message = str((exc.data or {}).get("message", "")) if isinstance(exc.data, dict) else ""
         return exc.status == 403 and "rate limit" in message.lower()
     return isinstance(exc, (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError))
+
+
+class _Raw(NonCompletableGithubObject):
+    """A list item kept as GitHub sent it: reading a field never costs a request (PyGithub's own
+    classes fetch the whole object again when a field is missing, as `in_reply_to_id` is on a
+    comment that starts a thread)."""
+
+    def _initAttributes(self) -> None:
+        pass
+
+    def _useAttributes(self, attributes: dict[str, Any]) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ class PullRequestInfo:
 
 
 class GitHubApp:
-    """One App: its JWT-authenticated integration and a cached client per installation."""
+    """One App: its JWT-authenticated integration and a client per installation, whose token is
+    minted again shortly before it expires and whenever GitHub refuses it (401)."""
 
     def __init__(
         self,
@@ -90,14 +93,17 @@ class GitHubApp:
         self.settings = settings
         # The store's lock, held across worker processes and machines (see Store.write_lock).
         self.shared_lock = shared_lock
-        self._retry = retry or make_retry()
+        self._retry = _write_safe(retry or make_retry())
+        # Waits between tries of a write whose answer was lost, like the retry's own backoff.
+        self.write_backoff = float(self._retry.backoff_factor or 0.0)
         self.integration = GithubIntegration(
             auth=Auth.AppAuth(settings.app_id, settings.private_key),
             base_url=settings.api_url,
             retry=self._retry,
         )
         self._lock = threading.Lock()
-        self._tokens: dict[int, tuple[str, datetime, Github]] = {}
+        self._auths: dict[int, InstallationAuth] = {}
+        self._clients: dict[int, Github] = {}
         self._write_locks: dict[int, threading.Lock] = {}
         self._bot_login: str | None = None
 
@@ -107,27 +113,25 @@ class GitHubApp:
             self._bot_login = f"{self.integration.get_app().slug}[bot]"
         return self._bot_login
 
-    def client(self, installation_id: int) -> Github:
-        """A client with a valid installation token, fetched again shortly before expiry."""
+    def auth(self, installation_id: int) -> InstallationAuth:
         with self._lock:
-            cached = self._tokens.get(installation_id)
-            now = datetime.now(timezone.utc)
-            if cached and (cached[1] - now).total_seconds() > TOKEN_REFRESH_MARGIN_SECONDS:
-                return cached[2]
-            token = self.integration.get_access_token(installation_id)
-            expires = token.expires_at or now
-            if expires.tzinfo is None:
-                expires = expires.replace(tzinfo=timezone.utc)
-            client = Github(
-                auth=Auth.Token(token.token),
-                base_url=self.settings.api_url,
-                retry=self._retry,
-                seconds_between_requests=None,
-                seconds_between_writes=self.settings.write_interval_seconds or None,
-                lazy=True,
-            )
-            self._tokens[installation_id] = (token.token, expires, client)
-            return client
+            return self._auths.setdefault(installation_id, InstallationAuth(self.integration, installation_id))
+
+    def client(self, installation_id: int) -> Github:
+        """A client with a valid installation token (a new client whenever a token was minted)."""
+        auth = self.auth(installation_id)
+        minted = auth.fresh()
+        with self._lock:
+            if minted or installation_id not in self._clients:
+                self._clients[installation_id] = Github(
+                    auth=auth,
+                    base_url=self.settings.api_url,
+                    retry=self._retry,
+                    seconds_between_requests=None,
+                    seconds_between_writes=self.settings.write_interval_seconds or None,
+                    lazy=True,
+                )
+            return self._clients[installation_id]
 
     def write_lock(self, installation_id: int) -> threading.Lock:
         with self._lock:
@@ -137,69 +141,12 @@ class GitHubApp:
         return RepoClient(self, installation_id, full_name)
 
 
-class PullRequestChecksClient:
-    """The calls of the PR checks and commands (epic link, launch checklist, `/productops`), mixed into RepoClient."""
-
-    # Set by RepoClient.
-    _repo: Any
-    app: GitHubApp
-    full_name: str
-    installation_id: int
-
-    def _writing(self) -> ContextManager[None]:
-        raise NotImplementedError
-
-    # Reads
-    def pull_data(self, number: int) -> dict[str, Any]:
-        """The pull request as GitHub's REST API returns it (the shape of the webhook's `pull_request`)."""
-        return dict(self._repo.get_pull(number).raw_data)
-
-    def pull_commits(self, number: int) -> list[tuple[str, str]]:
-        """(sha, message) of the pull request's commits, oldest first (GitHub lists at most 250)."""
-        return [(c.sha, c.commit.message) for c in self._repo.get_pull(number).get_commits()]
-
-    def permission(self, login: str) -> str:
-        """The user's permission on the repository: `admin`, `write`, `read` or `none`."""
-        return str(self._repo.get_collaborator_permission(login))
-
-    def named_check_runs(self, name: str, head_sha: str) -> list[CheckRun]:
-        """Our check runs called ``name`` on ``head_sha``, newest first."""
-        runs = self._repo.get_commit(head_sha).get_check_runs(check_name=name)
-        return sorted((r for r in runs if r.app.id == self.app.settings.app_id), key=lambda r: r.id, reverse=True)
-
-    def owner_files(self, folder: str) -> list[tuple[str, str]] | None:
-        """The YAML files under ``folder`` of the owner's `.github` repository (its default branch);
-        None when the repository does not exist or the App cannot read it."""
-        owner = self.full_name.split("/", 1)[0]
-        try:
-            repo = self.app.client(self.installation_id).get_repo(f"{owner}/.github")
-            tree = repo.get_git_tree(repo.default_branch, recursive=True)
-        except GithubException as exc:
-            if exc.status in (403, 404, 409):  # missing, not installed there, or empty
-                return None
-            raise
-        prefix = folder.strip("/") + "/"
-        out = []
-        for entry in sorted(tree.tree, key=lambda e: e.path):
-            if entry.type == "blob" and entry.path.startswith(prefix) and entry.path.endswith((".yml", ".yaml")):
-                blob = repo.get_git_blob(entry.sha)
-                data = base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content.encode()
-                out.append((entry.path, data.decode("utf-8", errors="replace")))
-        return out
-
-    # Writes
-    def edit_pull_body(self, number: int, body: str) -> None:
-        with self._writing():
-            self._repo.get_pull(number).edit(body=body)
-
-    def add_reaction(self, number: int, comment_id: int, content: str) -> None:
-        """React to an issue comment (GitHub answers 200 when the reaction is already there)."""
-        with self._writing():
-            self._repo.get_issue(number).get_comment(comment_id).create_reaction(content)
-
-    def create_named_check_run(self, name: str, head_sha: str, **fields: Any) -> CheckRun:
-        with self._writing():
-            return self._repo.create_check_run(name=name, head_sha=head_sha, **fields)
+def _write_safe(retry: GithubRetry) -> GithubRetry:
+    """Whatever retry is configured, writes are never replayed blindly (see WriteSafeRetry)."""
+    if isinstance(retry, WriteSafeRetry):
+        return retry
+    return WriteSafeRetry(total=retry.total, backoff_factor=retry.backoff_factor, allowed_methods=retry.allowed_methods,
+                          secondary_rate_wait=retry.secondary_rate_wait)
 
 
 class RepoClient(PullRequestChecksClient):
@@ -210,6 +157,8 @@ class RepoClient(PullRequestChecksClient):
         self.installation_id = installation_id
         self.full_name = full_name
         self._repo = app.client(installation_id).get_repo(full_name)
+        # Annotations each run of ours holds, as far as this client knows (see update_check_run).
+        self._annotations: dict[int, int] = {}
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -222,67 +171,105 @@ class RepoClient(PullRequestChecksClient):
                     yield
 
     # Reads
+    @reauthed
     def pull(self, number: int) -> PullRequestInfo:
         pr = self._repo.get_pull(number)
         return PullRequestInfo(number, pr.head.sha, pr.base.sha, pr.base.ref, pr.state)
 
+    @reauthed
     def pulls_for_commit(self, sha: str) -> list[int]:
         return [pr.number for pr in self._repo.get_commit(sha).get_pulls() if pr.state == "open"]
 
+    @reauthed
     def pull_files(self, number: int) -> list[ChangedFile]:
         return [
             ChangedFile(f.filename, f.status, f.patch, f.previous_filename)
             for f in self._repo.get_pull(number).get_files()
         ]
 
+    @reauthed
     def tree(self, sha: str) -> dict[str, str]:
         """Every blob of the commit's tree: path -> blob SHA."""
         tree = self._repo.get_git_tree(sha, recursive=True)
         return {e.path: e.sha for e in tree.tree if e.type == "blob"}
 
+    @reauthed
     def blob(self, sha: str) -> bytes:
         blob = self._repo.get_git_blob(sha)
         return base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content.encode()
 
+    @reauthed
     def in_progress_runs(self, head_sha: str) -> list[CheckRun]:
         """Our check runs on ``head_sha`` still in progress (left by a worker that died)."""
         runs = self._repo.get_commit(head_sha).get_check_runs(check_name=self.app.settings.check_name, status="in_progress")
         return [run for run in runs if run.app.id == self.app.settings.app_id]
 
+    @reauthed
     def review_comments(self, number: int) -> list[ReviewComment]:
+        # Raw items: PyGithub's comment objects fetch each comment again to read a missing field.
+        items = PaginatedList(_Raw, self._repo.requester, f"{self._repo.url}/pulls/{number}/comments", None)
         return [
-            ReviewComment(c.id, c.body, c.user.login, c.path, c.line, c.in_reply_to_id)
-            for c in self._repo.get_pull(number).get_review_comments()
+            ReviewComment(d["id"], d.get("body") or "", (d.get("user") or {}).get("login", ""), d.get("path", ""),
+                          d.get("line"), d.get("in_reply_to_id"))
+            for d in (item.raw_data for item in items)
         ]
 
+    @reauthed
     def issue_comments(self, number: int) -> list[IssueComment]:
         return [IssueComment(c.id, c.body, c.user.login) for c in self._repo.get_issue(number).get_comments()]
 
     # Writes
     def create_check_run(self, head_sha: str, **fields: Any) -> CheckRun:
-        with self._writing():
-            return self._repo.create_check_run(name=self.app.settings.check_name, head_sha=head_sha, **fields)
+        return self.create_named_check_run(self.app.settings.check_name, head_sha, **fields)
 
+    @reauthed
     def update_check_run(self, run: CheckRun, **fields: Any) -> None:
-        with self._writing():
-            run.edit(**fields)
+        """Edit the run; annotations are appended by GitHub, so a batch whose answer was lost is sent
+        again only when the run's count shows it did not arrive."""
+        batch = len((fields.get("output") or {}).get("annotations") or [])
+        if not batch:
+            self._write(lambda: run.edit(**fields))
+            return
+        before = self._annotations.get(run.id, run.output.annotations_count or 0)
 
+        def made() -> bool | None:
+            now_there = next((r for r in self.named_check_runs(run.name, run.head_sha) if r.id == run.id), None)
+            return None if now_there is None or (now_there.output.annotations_count or 0) < before + batch else True
+
+        self._write(lambda: run.edit(**fields), made)
+        self._annotations[run.id] = before + batch
+
+    @reauthed
     def create_review(self, number: int, commit_sha: str, body: str, comments: list[dict[str, Any]]) -> None:
-        with self._writing():
+        bot = self.app.bot_login()
+        # GitHub makes a review and its comments at once: if one of the comments is there, so is the review.
+        wanted = {c["body"] for c in comments}
+
+        def made() -> bool | None:
+            return True if any(c.author == bot and c.body in wanted for c in self.review_comments(number)) else None
+
+        def send() -> None:
             pr = self._repo.get_pull(number)
             pr.create_review(commit=self._repo.get_commit(commit_sha), body=body, event="COMMENT", comments=comments)
 
+        self._write(send, made if wanted else None)
+
+    @reauthed
     def edit_review_comment(self, number: int, comment_id: int, body: str) -> None:
-        with self._writing():
-            self._repo.get_pull(number).get_review_comment(comment_id).edit(body)
+        self._write(lambda: self._repo.get_pull(number).get_review_comment(comment_id).edit(body))
 
+    @reauthed
     def create_issue_comment(self, number: int, body: str) -> int:
-        with self._writing():
-            return self._repo.get_issue(number).create_comment(body).id
+        bot = self.app.bot_login()
 
+        def made() -> int | None:
+            return next((c.id for c in self.issue_comments(number) if c.author == bot and c.body == body), None)
+
+        return int(self._write(lambda: self._repo.get_issue(number).create_comment(body).id, made))
+
+    @reauthed
     def edit_issue_comment(self, number: int, comment_id: int, body: str) -> None:
-        with self._writing():
-            self._repo.get_issue(number).get_comment(comment_id).edit(body)
+        self._write(lambda: self._repo.get_issue(number).get_comment(comment_id).edit(body))
 
 
 def now() -> datetime:

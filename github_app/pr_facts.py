@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from productops_lint.pr.gather import Gathered, gather
+from productops_lint.pr.gather import Gathered, PullFile, gather
 from productops_lint.pr.types import Tick
 
 from .github import RepoClient
@@ -34,8 +34,8 @@ class AppPullSource:
     def commits(self) -> list[tuple[str, str]]:
         return self.repo.pull_commits(self.number)
 
-    def changed_paths(self) -> list[str]:
-        return [f.path for f in self.repo.pull_files(self.number)]
+    def files(self) -> list[PullFile]:
+        return [PullFile(f.path, f.status, f.patch) for f in self.repo.pull_files(self.number)]
 
     def owner_files(self, folder: str) -> list[tuple[str, str]] | None:
         return self.repo.owner_files(folder)

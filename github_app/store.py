@@ -1,13 +1,16 @@
-"""Durable state beside the queue: delivery outcomes, pending jobs with leases, latest PR heads."""
+"""Durable state beside the queue: delivery outcomes, pending jobs with leases, latest PR heads, publications."""
 
 from __future__ import annotations
 
 import abc
+import fcntl
+import hashlib
 import json
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, ContextManager, Iterator
 
 # Delivery states: a redelivery is processed again only after `failed`.
@@ -15,6 +18,15 @@ QUEUED, SUCCEEDED, FAILED = "queued", "succeeded", "failed"
 # GitHub lets a delivery be redelivered for a few days; remember outcomes a little longer.
 DELIVERY_TTL_SECONDS = 8 * 24 * 3600
 HEAD_TTL_SECONDS = 90 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The tracking-plan check of one (repo, PR, head): the run that holds it and whether it was published."""
+
+    base: str
+    run_id: int
+    done: bool
 
 
 class Store(abc.ABC):
@@ -77,6 +89,13 @@ class Store(abc.ABC):
         """(item, checked, by, at) of every recorded tick of the PR, by item."""
 
     @abc.abstractmethod
+    def publication(self, repo: str, number: int, head: str) -> Publication | None:
+        """What the tracking-plan check did for this head (read under ``pr_lock``)."""
+
+    @abc.abstractmethod
+    def record_publication(self, repo: str, number: int, head: str, publication: Publication) -> None: ...
+
+    @abc.abstractmethod
     def pr_lock(self, repo: str, number: int) -> ContextManager[None]:
         """Held while the PR checks publish for one pull request, across every worker: two jobs for the
         same PR (a push and a label) must not both create a check run or both insert the checklist."""
@@ -105,6 +124,9 @@ class SqliteStore(Store):
     CREATE TABLE IF NOT EXISTS productops_tick (
         repo TEXT NOT NULL, number INTEGER NOT NULL, item TEXT NOT NULL, checked INTEGER NOT NULL,
         by_login TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (repo, number, item));
+    CREATE TABLE IF NOT EXISTS productops_publication (
+        repo TEXT NOT NULL, number INTEGER NOT NULL, head TEXT NOT NULL, base TEXT NOT NULL,
+        run_id INTEGER NOT NULL, done INTEGER NOT NULL, updated REAL NOT NULL, PRIMARY KEY (repo, number, head));
     """
 
     def __init__(self, path: str) -> None:
@@ -249,32 +271,41 @@ class SqliteStore(Store):
         ).fetchall()
         return [(item, bool(checked), by, at) for item, checked, by, at in rows]
 
-    @contextmanager
-    def pr_lock(self, repo: str, number: int) -> Iterator[None]:
-        import fcntl
-        import hashlib
+    def publication(self, repo: str, number: int, head: str) -> Publication | None:
+        row = self._conn().execute(
+            "SELECT base, run_id, done FROM productops_publication WHERE repo = ? AND number = ? AND head = ?",
+            (repo, number, head),
+        ).fetchone()
+        return Publication(row[0], int(row[1]), bool(row[2])) if row else None
 
-        # flock excludes other open files of the same path, so threads of one worker take turns too.
+    def record_publication(self, repo: str, number: int, head: str, publication: Publication) -> None:
+        now = time.time()
+        with self._tx() as db:
+            db.execute("DELETE FROM productops_publication WHERE updated < ?", (now - HEAD_TTL_SECONDS,))
+            db.execute(
+                "INSERT OR REPLACE INTO productops_publication VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (repo, number, head, publication.base, publication.run_id, int(publication.done), now),
+            )
+
+    def pr_lock(self, repo: str, number: int) -> ContextManager[None]:
         digest = hashlib.sha1(f"{repo}#{number}".encode()).hexdigest()[:16]
-        with open(f"{self.path}.pr-{digest}.lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return _flock(f"{self.path}.pr-{digest}.lock")
 
-    @contextmanager
-    def write_lock(self, installation_id: int) -> Iterator[None]:
-        # One machine: an advisory lock on a file beside the queue, released by the OS if the
-        # holder dies, so a killed worker never leaves the installation locked.
-        import fcntl
+    def write_lock(self, installation_id: int) -> ContextManager[None]:
+        return _flock(f"{self.path}.write-{installation_id}.lock")
 
-        with open(f"{self.path}.write-{installation_id}.lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+@contextmanager
+def _flock(path: str) -> Iterator[None]:
+    # One machine: an advisory lock on a file beside the queue, released by the OS if the holder
+    # dies, so a killed worker never leaves it locked. flock excludes other open files of the same
+    # path, so threads of one worker take turns too.
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def open_store(redis_url: str | None, queue_path: str) -> Store:

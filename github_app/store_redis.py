@@ -1,18 +1,20 @@
-"""The Store on Redis: keys with a TTL for deliveries and heads, a hash per pending job."""
+"""The Store on Redis: keys with a TTL for deliveries, heads and publications, a hash per pending job."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import redis
 
-from .store import DELIVERY_TTL_SECONDS, FAILED, HEAD_TTL_SECONDS, QUEUED, SUCCEEDED, Store
+from .store import DELIVERY_TTL_SECONDS, FAILED, HEAD_TTL_SECONDS, QUEUED, SUCCEEDED, Publication, Store
 
 PREFIX = "productops:"
 JOBS = PREFIX + "jobs"  # sorted set: job id -> time it was last queued
+PR_LOCK_LEASE_SECONDS = 15.0
 
 # Read-then-write steps run as Lua so replicas and workers racing on one key stay consistent.
 _CLAIM_DELIVERY = """
@@ -174,15 +176,41 @@ class RedisStore(Store):
             out.append((item.decode(), bool(data["checked"]), str(data["by"]), str(data["at"])))
         return out
 
+    def publication(self, repo: str, number: int, head: str) -> Publication | None:
+        found = self.client.hgetall(f"{PREFIX}publication:{repo}#{number}@{head}")
+        if not found:
+            return None
+        return Publication(found[b"base"].decode(), int(found[b"run"]), found[b"done"] == b"1")
+
+    def record_publication(self, repo: str, number: int, head: str, publication: Publication) -> None:
+        key = f"{PREFIX}publication:{repo}#{number}@{head}"
+        pipe = self.client.pipeline()  # MULTI: a reader never sees half a record
+        pipe.hset(key, mapping={"base": publication.base, "run": publication.run_id, "done": int(publication.done)})
+        pipe.expire(key, HEAD_TTL_SECONDS)
+        pipe.execute()
+
     @contextmanager
     def pr_lock(self, repo: str, number: int) -> Iterator[None]:
-        # Expires if its holder dies mid-job, like the write lock.
-        lock = self.client.lock(f"{PREFIX}pr:{repo}#{number}", timeout=600, blocking_timeout=900)
+        # Held for a whole job (see check_pull_request), so a short lease renewed while held: a
+        # holder that dies frees the PR within PR_LOCK_LEASE_SECONDS, not after the longest job.
+        lock = self.client.lock(f"{PREFIX}pr:{repo}#{number}", timeout=PR_LOCK_LEASE_SECONDS, blocking_timeout=900)
         if not lock.acquire():
             raise TimeoutError(f"waited too long for the lock of {repo}#{number}")
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(PR_LOCK_LEASE_SECONDS / 3):
+                try:
+                    lock.reacquire()
+                except redis.RedisError:
+                    return  # lost it (expired, or Redis away); the publication record still guards
+        keeper = threading.Thread(target=renew, name="productops-pr-lock", daemon=True)
+        keeper.start()
         try:
             yield
         finally:
+            stop.set()
+            keeper.join()
             try:
                 lock.release()
             except redis.exceptions.LockError:

@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .context import Runtime
+from .shapes import shape_problem
 from .webhook import MAX_BODY_BYTES, MalformedEvent, parse_event, verify_signature
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,12 @@ def _runtime() -> Runtime:
 
 def _answer(code: int, **body: object) -> tuple[Response, int]:
     return jsonify(body), code
+
+
+def _reject(code: int, reason: str, delivery: str) -> tuple[Response, int]:
+    # One line, no traceback: the body is signed, so this is GitHub's or the secret holder's mistake.
+    log.warning("delivery %s rejected (%d): %s", delivery[:64] or "-", code, reason)
+    return _answer(code, error=reason)
 
 
 @bp.post("/webhook")
@@ -35,9 +42,13 @@ def webhook() -> tuple[Response, int]:
     try:
         event = parse_event(request.headers, body)
     except MalformedEvent as exc:
-        return _answer(400, error=str(exc))
+        return _reject(400, str(exc), request.headers.get("X-GitHub-Delivery", ""))
     if event.name == "ping":
         return _answer(200, status="pong")
+    if runtime.router.handles(event):
+        problem = shape_problem(event.name, event.action, event.payload)
+        if problem is not None:
+            return _reject(422, f"payload does not fit GitHub's {event.name}.{event.action} schema: {problem}", event.delivery)
     status = runtime.receive(event)
     log.info("delivery %s (%s.%s): %s", event.delivery, event.name, event.action, status)
     return _answer(202 if status == "queued" else 200, status=status, delivery=event.delivery)

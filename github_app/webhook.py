@@ -74,6 +74,9 @@ def parse_event(headers: Mapping[str, str], body: bytes) -> Event:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedEvent(f"body is not JSON: {exc}") from None
+    except RecursionError:
+        # The C decoder stops at the interpreter's recursion limit; GitHub nests a few levels deep.
+        raise MalformedEvent("body is nested too deeply") from None
     if not isinstance(payload, dict):
         raise MalformedEvent("body is not a JSON object")
     return Event(name=name, delivery=delivery, payload=payload)

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterator, Mapping
 
-from .registry.model import WrapperSpec, wrapper_from_data
+from .registry.model import WRAPPER_NAME, WrapperSpec, wrapper_from_data
 from .toml_lines import line_of, split_toml_error, value_at, wrapper_line
 from .types import ImportRoot, Location, Problem, Severity, UserError
 
@@ -70,8 +70,8 @@ OPTIONS: dict[str, str] = {
 _TUPLE_KEYS = {"registry", "src", "exclude", "select", "ignore", "presets"}
 _WRAPPER_KEYS = ["name", "event", "properties"]
 _ARGUMENT_KEYS = ["position", "keyword"]
-# As in the rule-file schema: a dotted module path ending in the function (or Class.method).
-_QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+# As in the rule-file schema (registry/model.WRAPPER_NAME): a dotted path to the callable.
+_QUALNAME = WRAPPER_NAME
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -136,7 +136,10 @@ def _wrapper_problems(entry: Any, where: str) -> Iterator[tuple[str | None, str]
     if name is not None and not isinstance(name, str):
         yield "name", f"`{where}.name` must be a string, not {_kind(name)}"
     elif name is not None and not _QUALNAME.fullmatch(name):
-        yield "name", f"`{where}.name` is `{name}`, which does not look like `shop.analytics.track_event`"
+        yield "name", (
+            f"`{where}.name` is `{name}`, which does not look like `shop.analytics.track_event`, "
+            "`sdk.Client().send` or `tools/send-metrics.py:track`"
+        )
     for key in ("event", "properties"):
         if key in entry:
             yield from ((key, message) for message in _argument_problems(entry[key], f"{where}.{key}"))

@@ -236,14 +236,20 @@ def ticket_main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         click.echo(f"productops-ticket: cannot read {path}: {exc.strerror}", err=True)
         return 2
-    verdict = check_message(
-        raw,
-        matcher,
-        branch=current_branch(),
-        add_from_branch=args.add_from_branch,
-        merging=_merging(),
-        comment_char=_comment_char(),
-    )
+    try:
+        verdict = check_message(
+            raw,
+            matcher,
+            branch=current_branch(),
+            add_from_branch=args.add_from_branch,
+            merging=_merging(),
+            comment_char=_comment_char(),
+        )
+    except UserError as exc:  # a pattern too slow on this message
+        click.echo("productops-ticket: the ticket rules could not be applied:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        return 2
     if verdict.new_message is not None:
         path.write_text(verdict.new_message, encoding="utf-8", errors="surrogateescape")
         click.echo(f"productops-ticket: added `{verdict.keys[0]}` from the branch name to the commit message")

@@ -37,6 +37,7 @@ def call_record(call: TrackingCall, root: Path, values: bool = False) -> dict[st
         "partial": call.partial,
         "via": list(call.via),
         "role": call.role,
+        "unresolved_reason": call.unresolved_reason or None,
     }
 
 
@@ -66,6 +67,8 @@ def calls_as_text(calls: Sequence[TrackingCall], root: Path) -> str:
         props = "?" if c.properties is None else ", ".join(c.property_keys or []) + (", ..." if c.partial else "")
         via = f"  via {' -> '.join(c.via)}" if c.via else ""
         via += "  (sink: named by its callers)" if c.role == "sink" else ""
+        if c.event_kind == "unresolved" and c.role == "site" and c.unresolved_reason:
+            via += f"  (unresolved: {c.unresolved_reason})"
         lines.append(f"{_display_path(root, c.path)}:{c.line}:{c.column}: {c.sdk} {name} {{{props}}}{via}")
     lines.append(f"{len(calls)} tracking call{'s' if len(calls) != 1 else ''}")
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .config import Config
 from .detect.calls import count_other_uses, module_calls
-from .detect.infer import declared_trackers, infer_wrappers
+from .detect.infer import declared_name, declared_trackers, infer_wrappers
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
 from .detect.modules import ModuleIndex, module_name
@@ -70,8 +70,8 @@ class Project(ResumeMixin):
         presets = plan.presets if plan.presets is not None else config.presets
         self.base: dict[str, Tracker] = {
             **preset_trackers(presets),
-            **declared_trackers(config.wrappers),
-            **declared_trackers(plan.wrappers),
+            **declared_trackers(config.wrappers, config.src),
+            **declared_trackers(plan.wrappers, config.src),
         }
         self.trackers: dict[str, Tracker] = dict(self.base)
 
@@ -179,7 +179,11 @@ class Project(ResumeMixin):
     def _gate(self) -> tuple[set[str], ImportGate]:
         """Stage-1 words and the stage-2 import gate for what is known so far."""
         roots = self._roots()
-        exports: set[str] = {w.qualname for w in (*self.config.wrappers, *self.plan.wrappers)}
+        exports: set[str] = set()
+        for w in (*self.config.wrappers, *self.plan.wrappers):
+            name = declared_name(w.qualname, self.config.src)
+            # `shop.make_client().track`: importing the factory reaches it.
+            exports.add(name.partition("()")[0])
         prefixes = self._tracker_prefixes()
         for summary in self.index.loaded():
             exports.update(self._exports(summary, prefixes))
@@ -254,7 +258,33 @@ class Project(ResumeMixin):
             results = [f"{r}()" for r in fn.return_types] + list(fn.return_refs)
             if any(self._holds_tracker(c, prefixes) for r in results for c in self.index.canonical(r)):
                 out.add(top)
+        # `Worker(analytics=client)` with `client` a tracker's receiver: `Worker`'s module uses
+        # `self.analytics` without importing anything that leads to a tracker, so the class is one.
+        for call in summary.calls:
+            if not any("()" not in r and r.rpartition(".")[2][:1].isupper() for r in call.refs):
+                continue  # not a constructor called by name (as `Index.constructions` reads them)
+            passed = [
+                r + ("()" if isinstance(a.value, CallVal) else "")
+                for a in call.args
+                if isinstance(a.value, (Ref, CallVal))
+                for r in a.value.refs
+            ]
+            if not passed or not any(self._passes_tracker(c, prefixes) for r in passed for c in self.index.canonical(r)):
+                continue
+            with self.index.loading():  # the class's module imports nothing that leads to a tracker
+                for ref in call.refs:
+                    for canon in self.index.canonical(ref):
+                        if self.index.class_info(canon) is not None and self.index.in_project(canon):
+                            out.add(canon)
         return out
+
+    def _passes_tracker(self, canon: str, prefixes: set[str]) -> bool:
+        """Whether a value handed to a constructor leads to a tracker: a receiver, or an instance of
+        a class one of whose attributes does (`Pool(worker)` with `worker.analytics` a client)."""
+        if self._holds_tracker(canon, prefixes):
+            return True
+        info = self.index.class_info(canon[:-2]) if canon.endswith("()") else None
+        return info is not None and any(self._leads_to_tracker(f"{canon}.{attr}", prefixes) for attr in info.attrs)
 
     def _holds_tracker(self, canon: str, prefixes: set[str]) -> bool:
         """Whether ``canon`` (an instance or a name) is a tracker's receiver or leads to one."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .registry.model import TicketRules
 from .types import Location, Problem, UserError
+from .userregex import UserPattern, user_pattern
 
 # Used when the rule files name no project keys and no pattern: a Jira-style key. Two leading
 # letters keep versions such as `V1-2` out; dates never match because a key starts with a letter.
@@ -36,10 +37,13 @@ _SCISSORS = re.compile(r"^. -+ >8 -+$")
 
 @dataclass(frozen=True)
 class TicketMatcher:
-    """Compiled ticket rules: one regex for messages, one for branch names, and the escape words."""
+    """Compiled ticket rules: one regex for messages, one for branch names, and the escape words.
 
-    message_re: re.Pattern[str]
-    branch_re: re.Pattern[str]
+    Both key regexes hold the rule files' pattern, so each search is bounded in time (UserPattern).
+    """
+
+    message_re: UserPattern
+    branch_re: UserPattern
     escape_re: re.Pattern[str] | None
     # Canonical spelling of each configured key, by upper case, for keys found in lower-case branches.
     canonical: dict[str, str]
@@ -103,9 +107,9 @@ def compile_rules(rules: TicketRules) -> TicketMatcher:
     if generic:
         pattern_alternatives.append(DEFAULT_KEY_PATTERN)
 
-    def compiled(key_part: str) -> re.Pattern[str]:
+    def compiled(key_part: str) -> UserPattern:
         alternatives = ([key_part] if key_part else []) + pattern_alternatives
-        return re.compile(_BEFORE + "(?:" + "|".join(alternatives) + ")" + _AFTER)
+        return user_pattern(_BEFORE + "(?:" + "|".join(alternatives) + ")" + _AFTER, 0, location)
 
     message_re = compiled(key_alternative)
     # Branch names are often lower-cased (`feature/shop-123-cart`); only exact project keys can be

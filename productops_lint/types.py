@@ -173,6 +173,8 @@ class TrackingCall:
     # "sink": the SDK call inside a wrapper, whose name its callers decide; they are reported
     # too, so checks look at them, not here. "site": every other call.
     role: Literal["site", "sink"] = "site"
+    # Why an `unresolved` name could not be worked out ("a value read from a container").
+    unresolved_reason: str = ""
 
     @property
     def line(self) -> int:

@@ -3,7 +3,7 @@
 Usage: python scripts/derive_fixtures.py [name...]   (no names: every set)
 
 Each set reads from the fixture source folder (``--source``, default below) and writes under
-``tests/data/<name>/``. The tests use only the in-repo copies, so they run without the source.
+``tests/data/<name>/`` (or, for data a package ships, where ``DESTINATIONS`` says). The tests use only the in-repo copies, so they run without the source.
 To add a set, write a ``derive_<name>(source: Path, dest: Path) -> None`` function and list it
 in ``FIXTURE_SETS``.
 """
@@ -225,7 +225,108 @@ def derive_github_webhooks(source: Path, dest: Path) -> None:
     )
 
 
+# The events and actions github_app/handlers route (tests/github_app/test_shapes.py holds them equal).
+APP_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pull_request", ("edited", "labeled", "opened", "ready_for_review", "reopened", "synchronize", "unlabeled")),
+    ("check_suite", ("requested", "rerequested")),
+    ("check_run", ("requested_action", "rerequested")),
+    ("issue_comment", ("created",)),
+)
+APP_SCHEMA_DIR = REPO / "github_app" / "webhook_schema"
+
+
+# Fields GitHub added to repositories and comments in recent years: older deliveries and the REST
+# shapes of the same objects (which tests and some proxies forward) lack them, and the App reads none.
+NEWER_FIELDS = frozenset({"custom_properties", "is_template", "visibility", "web_commit_signoff_required",
+                          "performed_via_github_app", "reactions"})
+
+
+def _relax(node: Any, key: str = "") -> Any:
+    """``node`` without `additionalProperties: false`, enums other than `action`'s, NEWER_FIELDS required,
+    or fields pinned to null by the action.
+
+    GitHub adds payload fields and enum values (new events an App can subscribe to, new
+    `author_association`s) without notice; the App checks the shape of what it reads, so a new
+    field or value must not turn a real delivery away.
+    """
+    if isinstance(node, list):
+        return [_relax(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for name, value in node.items():
+        if name == "additionalProperties" and value is False:
+            continue
+        if name == "enum" and key != "action" and isinstance(value, list):
+            continue
+        if name == "required" and isinstance(value, list) and key != "properties":
+            value = [field for field in value if field not in NEWER_FIELDS]
+        if key == "properties" and value == {"type": "null"}:
+            continue  # what the action implies (`opened`: not merged nor locked) is state, not shape
+        out[name] = _relax(value, name)
+    return out
+
+
+def _require_what_examples_carry(definitions: dict[str, Any], examples: Path) -> None:
+    """Drop from every `required` list the fields that one of GitHub's own example payloads omits.
+
+    The schemas require fields that GitHub added later (`custom_properties`, `reactions`) and that
+    its published examples, like older deliveries, do not carry. Each example of a routed event is
+    tried as every routed action of it; only `required` failures count, others are the example's.
+    """
+    import jsonschema
+
+    for _ in range(20):
+        dropped = 0
+        for event, actions in APP_ROUTES:
+            for path in sorted((examples / event).glob("*.json")):
+                payload = _load_json(path)
+                for action in actions:
+                    validator = jsonschema.Draft7Validator(
+                        {"definitions": definitions, "$ref": f"#/definitions/{event}${action}"}
+                    )
+                    for error in validator.iter_errors({**payload, "action": action}):
+                        for node in [error, *(error.context or [])]:
+                            if node.validator == "required":
+                                name = node.message.split("'")[1]
+                                if name in node.schema.get("required", []):
+                                    node.schema["required"].remove(name)
+                                    dropped += 1
+        if not dropped:
+            return
+    raise FixtureError("required fields kept changing while relaxing the webhook schemas")
+
+
+def derive_app_webhook_schema(source: Path, dest: Path) -> None:
+    """What the GitHub App validates deliveries against: the routed events' schemas, relaxed (see _relax)."""
+    full_schema = _load_json(source / "github-webhook-schemas" / "schema.json")
+    names = [f"{event}${action}" for event, actions in APP_ROUTES for action in actions]
+    missing = [name for name in names if name not in full_schema["definitions"]]
+    if missing:
+        raise FixtureError(f"no webhook schema for {', '.join(missing)}")
+    keep = {ref.rsplit("/", 1)[1] for ref in _closure(full_schema, [{"$ref": f"#/definitions/{n}"} for n in names])}
+    definitions = {k: _relax(v) for k, v in full_schema["definitions"].items() if k in keep}
+    _require_what_examples_carry(definitions, source / "github-webhooks")
+    dest.mkdir(parents=True, exist_ok=True)
+    document = {"$schema": full_schema["$schema"], "definitions": definitions}
+    (dest / "schema.json").write_text(json.dumps(document, separators=(",", ":"), sort_keys=True) + "\n")
+    shutil.copyfile(source / "github-webhook-schemas" / "LICENSE", dest / "LICENSE")
+    (dest / "README.md").write_text(
+        "# Webhook payload schemas the App checks deliveries against (third-party data)\n\n"
+        "`schema.json` is derived by `scripts/derive_fixtures.py app-webhook-schema` from `@octokit/webhooks-schemas`\n"
+        "7.6.1 (upstream https://github.com/octokit/webhooks): only the events and actions the App routes\n"
+        "(`APP_ROUTES`), with the definitions they reference, without `additionalProperties: false`, without\n"
+        "enums other than `action`'s, and not requiring fields that one of GitHub's example payloads omits, so\n"
+        "that fields and values GitHub adds later are accepted and older ones are not required. License: MIT,\n"
+        "see LICENSE.\n"
+    )
+
+
+# Sets that ship inside a package rather than under tests/data.
+DESTINATIONS: dict[str, Path] = {"app-webhook-schema": APP_SCHEMA_DIR}
+
 FIXTURE_SETS: dict[str, Callable[[Path, Path], None]] = {
+    "app-webhook-schema": derive_app_webhook_schema,
     "sarif": derive_sarif,
     "github-openapi": derive_github_openapi,
     "github-webhooks": derive_github_webhooks,
@@ -243,11 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown fixture set(s): {', '.join(unknown)} (known: {', '.join(FIXTURE_SETS)})")
     for name in names:
         try:
-            FIXTURE_SETS[name](args.source, DATA / name)
+            FIXTURE_SETS[name](args.source, DESTINATIONS.get(name, DATA / name))
         except FixtureError as exc:
             print(f"{name}: {exc}", file=sys.stderr)
             return 1
-        print(f"{name}: wrote {(DATA / name).relative_to(REPO)}")
+        print(f"{name}: wrote {DESTINATIONS.get(name, DATA / name).relative_to(REPO)}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Check a pull request's head: coalesce to the newest head, evaluate, publish, always conclude."""
+"""Check a pull request's head: coalesce to the newest head, publish once per head, always conclude."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from github import GithubException
 
-from ..github import RepoClient, is_transient
+from ..github import PullRequestInfo, RepoClient, is_transient
 from ..pipeline import evaluate
 from ..publish import conclude_with_error, publish, start_check_run
 from ..routing import Router
 from ..sources import BlobCache
 from ..webhook import Event
+
+from ..store import Publication
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -58,17 +60,20 @@ def on_check_run(ctx: "Context", event: Event) -> None:
     if run.get("name") != ctx.settings.check_name:
         return
     prs = run.get("pull_requests") or (run.get("check_suite") or {}).get("pull_requests") or []
-    check_pull_requests(ctx, event, [p["number"] for p in prs], run["head_sha"])
+    rerun_of = run.get("id") if isinstance(run.get("id"), int) else None
+    check_pull_requests(ctx, event, [p["number"] for p in prs], run["head_sha"], rerun_of)
 
 
-def check_pull_requests(ctx: "Context", event: Event, numbers: Iterable[int], head_sha: str) -> None:
+def check_pull_requests(
+    ctx: "Context", event: Event, numbers: Iterable[int], head_sha: str, rerun_of: int | None = None
+) -> None:
     if event.installation_id is None or event.repo is None:
         log.warning("delivery %s has no installation or repository; ignored", event.delivery)
         return
     repo = ctx.github.repo(event.installation_id, event.repo)
     # A check suite on a branch push lists no PRs when they come from forks; ask GitHub.
     for number in list(numbers) or repo.pulls_for_commit(head_sha):
-        check_pull_request(ctx, repo, number, head_sha)
+        check_pull_request(ctx, repo, number, head_sha, rerun_of)
 
 
 def _superseded(ctx: "Context", repo: RepoClient, number: int, head_sha: str) -> bool:
@@ -76,36 +81,54 @@ def _superseded(ctx: "Context", repo: RepoClient, number: int, head_sha: str) ->
     return known is not None and known != head_sha
 
 
-def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: str) -> None:
+def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: str, rerun_of: int | None = None) -> None:
+    """Publish once per (repo, PR, head, base), whatever arrives and however many workers race.
+
+    GitHub sends `synchronize` and `check_suite.requested` for every push, and edits, reopenings and
+    redeliveries can come at the same moment. The decision (is this head published?) and the whole
+    publish happen under the PR's lock, shared by every worker thread, process and machine, so the
+    job that waited finds the record of the one before it and is dropped. A "Re-run" of the run that
+    holds the head (``rerun_of``) publishes again, once: its copies name a run that is then old.
+    """
     if _superseded(ctx, repo, number, head_sha):
         log.info("%s#%d: %s is no longer the newest head; dropped", repo.full_name, number, head_sha[:7])
         return
-    try:
-        pr = repo.pull(number)
-    except GithubException as exc:
-        if exc.status == 404:
-            log.info("%s#%d is gone; dropped", repo.full_name, number)
+    with ctx.store.pr_lock(repo.full_name, number):
+        try:
+            pr = repo.pull(number)
+        except GithubException as exc:
+            if exc.status == 404:
+                log.info("%s#%d is gone; dropped", repo.full_name, number)
+                return
+            raise
+        if pr.head_sha != head_sha or pr.state != "open":
+            log.info("%s#%d: head is now %s (state %s); dropped", repo.full_name, number, pr.head_sha[:7], pr.state)
             return
-        raise
-    if pr.head_sha != head_sha or pr.state != "open":
-        log.info("%s#%d: head is now %s (state %s); dropped", repo.full_name, number, pr.head_sha[:7], pr.state)
-        return
+        before = ctx.store.publication(repo.full_name, number, head_sha)
+        if before is not None and before.done and before.base == pr.base_sha and rerun_of != before.run_id:
+            log.info("%s#%d: %s is published already (run %d); dropped", repo.full_name, number, head_sha[:7], before.run_id)
+            return
+        _check_and_publish(ctx, repo, pr, head_sha)
+
+
+def _check_and_publish(ctx: "Context", repo: RepoClient, pr: PullRequestInfo, head_sha: str) -> None:
+    number = pr.number
     for stale in repo.in_progress_runs(head_sha):
-        # A run whose worker died would otherwise show "in progress" on the PR forever.
+        # Under the PR's lock no live job is running this head: the run's worker died.
         conclude_with_error(repo, stale, "neutral", "Interrupted", "The worker running this check stopped; a new run follows.")
     run = start_check_run(repo, head_sha)
+    ctx.store.record_publication(repo.full_name, number, head_sha, Publication(pr.base_sha, run.id, done=False))
     try:
         blobs = BlobCache(repo.blob)
         evaluation = evaluate(head_sha, repo.pull_files(number), repo.tree(pr.base_sha), repo.tree(head_sha), blobs)
         if _superseded(ctx, repo, number, head_sha):
             conclude_with_error(repo, run, "neutral", "Superseded", "A newer commit was pushed; it is checked instead.")
             return
-        # The PR checks' job (epic_link) edits the same sticky comment: one writer per PR at a time.
-        with ctx.store.pr_lock(repo.full_name, number):
-            publish(
-                repo, number, run, evaluation, ctx.github.bot_login(),
-                ctx.settings.max_inline_comments, ctx.settings.check_name,
-            )
+        publish(
+            repo, number, run, evaluation, ctx.github.bot_login(),
+            ctx.settings.max_inline_comments, ctx.settings.check_name,
+        )
+        ctx.store.record_publication(repo.full_name, number, head_sha, Publication(pr.base_sha, run.id, done=True))
     except Exception as exc:
         if is_transient(exc) and not ctx.final:
             conclude_with_error(

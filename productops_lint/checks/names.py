@@ -300,13 +300,19 @@ class UnresolvedEventName(Check):
         Invalid(
             "import analytics\n\ndef track_step(user_id: str, step: dict) -> None:\n"
             '    analytics.track(user_id, step["event"])\n',
-            ('Event name `step["event"]` cannot be resolved statically',),
+            ('Event name `step["event"]` cannot be resolved statically: a value read from a container',),
+        ),
+        Invalid(
+            "import analytics\n\ndef track_step(user_id: str, make) -> None:\n"
+            "    analytics.track(user_id, make())\n",
+            ("Event name `make()` cannot be resolved statically: the result of a call",),
         ),
     )
 
     def check_call(self, call: TrackingCall, ctx: CheckContext) -> Iterator[Diagnostic]:
         if call.event_kind == "unresolved":
-            yield self.diagnostic(call, f"Event name `{call.event_expr}` cannot be resolved statically")
+            reason = f": {call.unresolved_reason}" if call.unresolved_reason else ""
+            yield self.diagnostic(call, f"Event name `{call.event_expr}` cannot be resolved statically{reason}")
 
 
 __all__ = ["DynamicEventName", "NonConventionalEventName", "UnknownEvent", "UnresolvedEventName"]

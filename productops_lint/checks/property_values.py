@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..types import UNKNOWN, Diagnostic, PropertyArg, Span, TrackingCall
+from ..registry.model import PropertySpec
+from ..types import UNKNOWN, Diagnostic, PropertyArg, Span, TrackingCall, UserError
+from ..userregex import user_pattern
 from .base import Check, CheckContext, Invalid, Valid
 from .properties import planned_event
 from .values import fits_type, is_scalar, kind_of, same_value, show, show_choice
@@ -159,16 +161,20 @@ class InvalidPropertyValue(Check):
             if declared.values and not any(same_value(prop.value, v) for v in declared.values):
                 allowed = ", ".join(f"`{show_choice(v)}`" for v in declared.values)
                 yield self.diagnostic(call, f"{where}, expected one of {allowed}", span=span, path=path)
-            elif declared.pattern and isinstance(prop.value, str) and not _search(declared.pattern, prop.value):
+            elif declared.pattern and isinstance(prop.value, str) and not _search(declared, prop.value):
                 yield self.diagnostic(call, f"{where}, which does not match `{declared.pattern}`", span=span, path=path)
 
 
-def _search(pattern: str, value: str) -> bool:
+def _search(declared: PropertySpec, value: str) -> bool:
+    """Whether ``value`` matches the declared pattern; one too slow is a UserError at the property's line."""
+    assert declared.pattern is not None
     try:
-        return re.search(pattern, value) is not None
-    except re.error:
+        re.compile(declared.pattern)
+        compiled = user_pattern(declared.pattern, 0, declared.location)
+    except (re.error, UserError):
         # A broken pattern is the plan's problem, reported where the plan is checked.
         return True
+    return compiled.search(value) is not None
 
 
 __all__ = ["InvalidPropertyValue", "PropertyTypeMismatch"]

@@ -22,6 +22,7 @@ from .values import (
     Lit,
     ModuleSummary,
     Param,
+    Ref,
     ReturnSite,
     Str,
     Template,
@@ -30,6 +31,36 @@ from .values import (
     params_in,
     static_value,
 )
+
+
+# Expression kinds the converter names by their libcst class, said as a reader would.
+_NODE_KINDS = {
+    "Subscript": "a value read from a container",
+    "IfExp": "a conditional expression",
+    "Lambda": "a lambda",
+    "Await": "an awaited value",
+    "ListComp": "a comprehension",
+    "GeneratorExp": "a comprehension",
+    "NamedExpr": "an assignment expression",
+    "UnaryOperation": "an operator expression",
+    "Comparison": "a comparison",
+    "result of a call": "the result of a call",
+}
+
+
+def unresolved_reason(value: Value | None) -> str:
+    """Why a name is `unresolved`, in words, from what resolution stopped at."""
+    if value is None:
+        return "no event argument at the call"
+    if isinstance(value, Param):
+        return f"parameter `{'.'.join((value.name, *value.attrs))}` of the enclosing function, which no caller fills"
+    if isinstance(value, CallVal):
+        return f"the result of calling `{value.refs[0]}`"
+    if isinstance(value, Ref):
+        return f"`{value.refs[0]}` is not bound to a string"
+    if isinstance(value, Unknown):
+        return _NODE_KINDS.get(value.reason, value.reason or "an expression this analysis does not follow")
+    return "not a string"
 
 
 def resolve_event(
@@ -215,7 +246,9 @@ def _tracking_call(
     props, partial = resolve_properties(ex.props, ex.has_props_arg, tracker, ex.kwargs, path, index)
     if tracker.opaque_properties or ex.opaque:
         props, partial = None, False
+    reason = unresolved_reason(index.value(ex.event) if ex.event is not None else None) if kind == "unresolved" else ""
     return TrackingCall(
+        unresolved_reason=reason,
         path=path,
         span=span,
         sdk=tracker.sdk,

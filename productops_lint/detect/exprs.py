@@ -54,6 +54,10 @@ class ExprConverter(RefFinder):
     def value(self, node: cst.BaseExpression, const: str | None = None, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
             return Unknown("too many indirections")
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            narrowed = self._narrowed(node)
+            if narrowed is not None:
+                return self.value(narrowed, None, depth + 1)
         if isinstance(node, cst.SimpleString):
             text = node.evaluated_value
             if isinstance(text, bytes):
@@ -94,6 +98,16 @@ class ExprConverter(RefFinder):
         if isinstance(node, cst.Attribute):
             return self._attribute_value(node, depth)
         return Unknown(type(node).__name__)
+
+    def _narrowed(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The string a guard above this use pins the expression to (`if x.name != "A": return`)."""
+        func = self.c.ctx.function
+        guards = self.c.narrowed.get(func[0]) if func else None
+        if not guards:
+            return None
+        code = self.c.code(node)
+        line = self.c.span(node).start_line
+        return next((literal for subject, literal, after in guards if subject == code and line > after), None)
 
     def _attribute_value(self, node: cst.Attribute, depth: int) -> Value:
         func = self.c.ctx.function

@@ -9,6 +9,7 @@ from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
 from .extract import Extracted, extract, find_arg, http_args, with_attrs
 from .presets import EVENT_OBJECTS, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
+from .modules import module_name
 from .resolve import Index
 from .values import Arg, CallSite, CallVal, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
 
@@ -30,9 +31,17 @@ def posts_to_ingestion(args: Sequence[Arg], index: Index) -> bool:
     return any(endpoint in text for endpoint in INGESTION_URLS)
 
 
+def callee_names(ref: str, index: Index) -> list[str]:
+    """What a callee ref may name: its canonical names, then the ref as written, which is how a
+    declared factory result is named (`shop.make_client().track`) when the factory's own return
+    resolves to something else."""
+    names = sorted(index.canonical(ref))
+    return names if ref in names else [*names, ref]
+
+
 def tracker_for(call: CallSite, trackers: dict[str, Tracker], index: Index) -> tuple[str, Tracker] | None:
     for ref in call.refs:
-        for canon in sorted(index.canonical(ref)):
+        for canon in callee_names(ref, index):
             if canon in trackers:
                 tracker = trackers[canon]
                 if not tracker.via and index.in_project(canon):
@@ -65,11 +74,19 @@ def _complete(qual: str, tracker: Tracker, index: Index) -> Tracker:
     return replace(tracker, event=filled(tracker.event), properties=filled(tracker.properties))
 
 
-def declared_trackers(wrappers: Iterable[WrapperSpec]) -> dict[str, Tracker]:
-    return {
-        w.qualname: Tracker(w.qualname, event=w.event, properties=w.properties, via=(w.qualname,), declared=True)
-        for w in wrappers
-    }
+def declared_name(qualname: str, roots: Sequence[str]) -> str:
+    """A declared wrapper's name as resolution spells it: `tools/send-metrics.py:track` becomes the
+    module name the tool gives that file (`tools.send-metrics.track`); other names are kept."""
+    path, sep, rest = qualname.partition(".py:")
+    return f"{module_name(path + '.py', roots)}.{rest}" if sep else qualname
+
+
+def declared_trackers(wrappers: Iterable[WrapperSpec], roots: Sequence[str] = (".",)) -> dict[str, Tracker]:
+    out: dict[str, Tracker] = {}
+    for w in wrappers:
+        name = declared_name(w.qualname, roots)
+        out[name] = Tracker(name, event=w.event, properties=w.properties, via=(name,), declared=True)
+    return out
 
 
 def infer_wrappers(trackers: dict[str, Tracker], modules: Sequence[ModuleSummary], index: Index) -> dict[str, Tracker]:
@@ -169,7 +186,7 @@ def derives_any(summary: ModuleSummary, trackers: dict[str, Tracker], index: Ind
         if fn is None:
             continue
         for ref in call.refs:
-            for canon in index.canonical(ref):
+            for canon in callee_names(ref, index):
                 tracker = trackers.get(canon)
                 if tracker is None or (not tracker.via and index.in_project(canon)):
                     continue

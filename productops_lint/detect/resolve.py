@@ -5,7 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from .values import CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Param, Ref, SelfClassName, Str, Unknown, Value
+from . import instances
+from .instances import is_property as _is_property, one as _one
+from .values import TYPE_ARG, Arg, CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Param, Ref, SelfClassName, Str, Unknown, Value
 
 _MAX_DEPTH = 12
 
@@ -31,12 +33,14 @@ class Index:
         self._allow_load = False
         # Modules that count as loaded but are read on first use (see ``defer``).
         self._deferred: set[str] = set()
+        self._constructions: dict[str, list[tuple[Arg, ...]]] | None = None
 
     def add(self, summary: ModuleSummary) -> None:
         self._modules[summary.module] = summary
         # Memos describe what was loaded when they were made; a new module can change answers.
         self._canonical.clear()
         self._splits.clear()
+        self._constructions = None
 
     def module(self, name: str) -> ModuleSummary | None:
         """A loaded module; others are read on demand only while resolving values (constants).
@@ -56,6 +60,7 @@ class Index:
         self._deferred = names
         self._canonical.clear()
         self._splits.clear()
+        self._constructions = None
 
     def loaded(self) -> list[ModuleSummary]:
         return [s for s in self._modules.values() if s is not None]
@@ -123,10 +128,31 @@ class Index:
             return cached
         if depth > _MAX_DEPTH:
             return frozenset({ref})
+        if TYPE_ARG in ref:
+            result = self._type_arg_call(ref, depth)
+            self._canonical[ref] = result
+            return result
         found = self._split_module(ref)
         result = frozenset({ref}) if found is None or not found[1] else frozenset(self._in_module(*found, depth))
         self._canonical[ref] = result
         return result
+
+    def _type_arg_call(self, ref: str, depth: int) -> frozenset[str]:
+        """`system.instance(~pkg/Client).capture`: `pkg.Client().capture` when the callee returns an
+        instance of the class it is given (`Type[T] -> T`); otherwise nothing (the plain call
+        `system.instance().capture` is the other candidate the summary recorded)."""
+        segs = split_ref(ref)
+        at = next(i for i, seg in enumerate(segs) if TYPE_ARG in seg)
+        name, _, marked = segs[at].partition(TYPE_ARG)
+        cls = marked[:-1].replace("/", ".")
+        callee, tail = join_ref(".".join(segs[:at]), [name]) if at else name, segs[at + 1 :]
+        # The container's module need not hold a tracking call, so the pre-filter may not have read it.
+        with self.loading():
+            for canon in sorted(self.canonical(callee, depth + 1)):
+                fn = self.function(canon)
+                if fn is not None and fn.type_arg == 0:
+                    return frozenset(self.canonical(join_ref(cls + "()", tail), depth + 1))
+        return frozenset()
 
     def _in_module(self, summary: ModuleSummary, rest: list[str], depth: int) -> set[str]:
         head, tail = rest[0], rest[1:]
@@ -197,11 +223,55 @@ class Index:
             if name in info.methods:
                 method = self.function(f"{cls}.{name}")
                 if method is not None:
-                    return self._through_function(method, is_call, rest, depth)
+                    # `self._system.instance(...)` with `_system` a property: reading it calls it.
+                    return self._through_function(method, is_call or (instance and _is_property(method)), rest, depth)
                 return {join_ref(f"{cls}.{name}" + ("()" if is_call else ""), rest)}
             if name in info.attrs:
-                return self._through_values(info.attrs[name], is_call, rest, depth, fallback=join_ref(qual, tail))
+                values = info.attrs[name]
+                out = self._through_values(values, is_call, rest, depth, fallback=join_ref(qual, tail))
+                for param in (v for v in values if isinstance(v, Param)):
+                    out |= self._through_constructions(qual, param, is_call, rest, depth)
+                return out
         return {join_ref(qual + ("()" if instance else ""), tail)}
+
+    def _through_constructions(self, cls: str, param: Param, is_call: bool, tail: list[str], depth: int) -> set[str]:
+        """`self.analytics = analytics` in `__init__`, unannotated: what the tree's `Worker(analytics=x)`
+        calls pass for it (the modules read so far; the pre-filter makes the class an export when a
+        call passes it something that leads to a tracker, so its module is read)."""
+        out: set[str] = set()
+        suffix = "()" if is_call else ""
+        for args in self.constructions().get(cls, ()):
+            arg = next((a for a in args if a.keyword == param.name), None)
+            positional = [a for a in args if a.keyword is None]
+            if arg is None and param.index is not None and len(positional) > param.index and not any(
+                a.star for a in positional[: param.index + 1]
+            ):
+                arg = positional[param.index]
+            value = arg.value if arg is not None else None
+            if isinstance(value, Ref):
+                for r in value.refs:
+                    out |= self.canonical(join_ref(r + suffix, tail), depth + 1)
+            elif isinstance(value, CallVal):
+                for r in value.refs:
+                    out |= self.canonical(join_ref(r + "()" + suffix, tail), depth + 1)
+        return out
+
+    def constructions(self) -> dict[str, list[tuple[Arg, ...]]]:
+        """Project class -> the arguments of every call that builds it, in the modules read so far."""
+        if self._constructions is None:
+            found: dict[str, list[tuple[Arg, ...]]] = {}
+            for summary in self.loaded():
+                for call in summary.calls:
+                    # A class is built by name (`Worker(...)`, `mod.Worker(...)`), so a callee through
+                    # an instance (`x().m`) is skipped: resolving it could ask for constructions again.
+                    for ref in call.refs:
+                        if "()" in ref or not ref.rpartition(".")[2][:1].isupper():
+                            continue
+                        for canon in self.canonical(ref):
+                            if self.class_info(canon) is not None:
+                                found.setdefault(canon, []).append(call.args)
+            self._constructions = found
+        return self._constructions
 
     # -- values ----------------------------------------------------------------------------
     def value(self, value: Value, depth: int = 0) -> Value:
@@ -230,7 +300,7 @@ class Index:
             # `Action("checkout.started")` with `class Action(str)`: the string itself.
             return self._value(value.args[0].value, depth + 1)
         if isinstance(value, CallVal):
-            printed = self._printed(value)
+            printed = instances.printed(self, value)
             if printed is not None:
                 return self._value(printed, depth + 1)
         if isinstance(value, Concat):
@@ -246,57 +316,6 @@ class Index:
         if len(value.args) != 1 or value.args[0].keyword is not None or value.args[0].star:
             return False
         return any("builtins.str" in self.mro(c) for r in value.refs for c in self.canonical(r))
-
-    def _printed(self, value: CallVal) -> Value | None:
-        """`Action("checkout.started")` where `Action.__str__` (or `__repr__`) returns `self.name`:
-        the argument that sets `name`, as `str()` of the instance gives it."""
-        for canon in sorted({c for r in value.refs for c in self.canonical(r)}):
-            chain = [info for c in self.mro(canon) if (info := self.class_info(c)) is not None]
-            attr = next((info.str_attr for info in chain if info.str_attr), None)
-            if attr is not None:
-                return _field_arg(value, chain, attr)
-        return None
-
-    def _instance_value(self, call: CallVal, tail: list[str], depth: int) -> Value:
-        """An attribute of a module-level instance (`SCHEMA = Schema("cli_event", "1-0-1")`):
-        a dataclass field set by the constructor, or a property computed from those fields."""
-        for canon in sorted({c for r in call.refs for c in self.canonical(r)}):
-            chain = [(c, info) for c in self.mro(canon) if (info := self.class_info(c)) is not None]
-            if not chain or len(tail) != 1:
-                continue
-            name = tail[0]
-            field = self._field_value(call, chain, name, depth)
-            if field is not None:
-                return field
-            method = next((f"{c}.{name}" for c, info in chain if name in info.methods), None)
-            fn = self.function(method) if method else None
-            if fn is None or not _is_property(fn) or len(fn.returns) != 1 or fn.returns[0].is_tuple:
-                return Unknown(f"`{name}` of an instance of `{canon}`")
-            returned = fn.returns[0].args[0].value
-            selves = {f"{c}()." for c, _ in chain}
-            parts = returned.parts if isinstance(returned, Concat) else (returned,)
-            bound: list[Value] = []
-            for part in parts:
-                ref = part.refs[0] if isinstance(part, Ref) and len(part.refs) == 1 else ""
-                head, _, attr = ref.rpartition(").")
-                if ref and f"{head})." in selves and "." not in attr:
-                    part = self._field_value(call, chain, attr, depth) or Unknown(f"`self.{attr}`")
-                bound.append(part)
-            return self.value(Concat(tuple(bound)) if isinstance(returned, Concat) else bound[0], depth + 1)
-        return Unknown("attribute of an instance")
-
-    def _field_value(self, call: CallVal, chain: list[tuple[str, ClassInfo]], name: str, depth: int) -> Value | None:
-        """The value of field ``name`` on the instance ``call`` builds: its argument, or the default."""
-        infos = [info for _, info in chain]
-        if not any(name in info.fields for info in infos):
-            return None
-        arg = _field_arg(call, infos, name)
-        if arg is not None:
-            return self.value(arg, depth + 1)
-        for info in infos:
-            if name in info.attrs:
-                return _one([self.value(v, depth + 1) for v in info.attrs[name]])
-        return Unknown(f"field `{name}` is not set")
 
     def _ref_value(self, ref: str, depth: int) -> Value:
         found = self._split_module(ref)
@@ -319,7 +338,7 @@ class Index:
             elif instance:
                 results.append(Unknown(f"result of calling `{qual}`"))
             elif isinstance(v, CallVal) and tail:
-                results.append(self._instance_value(v, tail, depth + 1))
+                results.append(instances.instance_value(self, v, tail, depth + 1))
             elif not tail:
                 results.append(self.value(v, depth + 1))
             else:
@@ -368,34 +387,3 @@ class Index:
         if isinstance(returned, SelfClassName):
             return Str(instance_class.rpartition(".")[2])
         return self.value(returned, depth + 1)
-
-
-def _is_property(fn: FunctionInfo) -> bool:
-    return any(r.rpartition(".")[2] in ("property", "cached_property") for refs in fn.decorators for r in refs)
-
-
-def _one(values: list[Value]) -> Value:
-    if not values:
-        return Unknown("no value")
-    first = values[0]
-    if all(v == first for v in values):
-        return first
-    if all(isinstance(v, Str) for v in values) and len({v.value for v in values}) == 1:  # type: ignore[union-attr]
-        return first
-    return Unknown("bound to several values")
-
-
-def _field_arg(call: CallVal, chain: list[ClassInfo], attr: str) -> Value | None:
-    """The argument of constructor ``call`` that sets field ``attr`` (by keyword, or by the
-    position of the field among the dataclass fields, base classes' first)."""
-    arg = next((a for a in call.args if a.keyword == attr), None)
-    if arg is not None:
-        return arg.value
-    fields = [f for info in reversed(chain) for f in info.fields]
-    if attr not in fields:
-        return None
-    position = fields.index(attr)
-    positional = [a for a in call.args if a.keyword is None]
-    if any(a.star for a in positional[: position + 1]) or len(positional) <= position:
-        return None
-    return positional[position].value

@@ -18,6 +18,7 @@ from ..syntax import syntax_error_position, too_deeply_nested
 from .imports import ImportsMixin
 from ..types import Span
 from .exprs import ExprConverter
+from .definitions import DATACLASS_DECORATORS, decorator_callee, is_classvar, narrowing_guards, type_arg
 from .handoff import RUNNER_METHODS, ParamCall, handed_off
 from .tables import LocalTables
 from .modules import absolutize, module_name, span_of
@@ -39,20 +40,6 @@ from .values import (
     Unknown,
     Value,
 )
-
-_DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen"})
-
-
-def _called(node: cst.BaseExpression) -> cst.BaseExpression:
-    """`@dataclass(frozen=True)` names the decorator `dataclass`."""
-    return node.func if isinstance(node, cst.Call) else node
-
-
-def is_classvar(annotation: cst.BaseExpression) -> bool:
-    """`ClassVar[...]` annotations are class attributes, not dataclass fields."""
-    base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-    return is_name(base, "ClassVar") or is_attribute(base, "ClassVar")
-
 
 _SELF_NAMES = frozenset({"self", "cls", "mcs", "mcls", "metacls", "klass", "_self", "_cls"})
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
@@ -99,6 +86,8 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.calls: list[CallSite] = []
         self.param_calls: list[ParamCall] = []
         self.runner_calls: list[CallSite] = []
+        # Function -> (expression source, the string it equals, the guard's last line).
+        self.narrowed: dict[str, list[tuple[str, cst.BaseExpression, int]]] = {}
         self.imports: dict[str, str] = {}
         self.attr_reads: dict[str, int] = {}
         self.imported_locals: set[str] = set()
@@ -151,7 +140,7 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             "is_str_enum": is_enum and any(b in _STR_ENUM_BASES for b in bases),
             "fields": [],
             "is_dataclass": any(
-                r in _DATACLASS_DECORATORS for d in node.decorators for r in self._decorator_refs(_called(d.decorator))
+                r in DATACLASS_DECORATORS for d in node.decorators for r in self._decorator_refs(decorator_callee(d.decorator))
             ),
             "str_attr": None,
         }
@@ -191,6 +180,7 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         info = FunctionInfo(
             qual, tuple(params), self.span(node), decorators, (), return_types,
             decorator_spans=tuple(self.span(d) for d in node.decorators),
+            type_arg=type_arg(node, positional, shift),
         )
         self.functions[qual] = info
         if owner:
@@ -202,6 +192,11 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         if self_name and owner:
             self.self_params[id(positional[0])] = owner
         self.ctx.stack.append(("function", qual, (qual, tuple(params), owner if self_name else None, self_name)))
+        self._narrowings(qual, node)
+
+    def _narrowings(self, qual: str, node: cst.FunctionDef) -> None:
+        for subject, literal, stmt in narrowing_guards(node):
+            self.narrowed.setdefault(qual, []).append((self.code(subject), literal, self.span(stmt).end_line))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         qual = self.ctx.stack.pop()[1]
@@ -300,6 +295,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
             func = self.ctx.function
             if func and func[2] and target.value.value == func[3]:  # type: ignore[union-attr]
                 bound = self._bound_value(value, annotation, None)
+                if isinstance(bound, Param) and (bound.star or not func[0].endswith(".__init__")):
+                    # Only a constructor's parameters are filled where the class is built.
+                    bound = Unknown("set from a method's parameter")
                 if bound is not None:
                     attrs = self.classes[func[2]]["attrs"]
                     attrs.setdefault(target.attr.value, []).append(bound)  # type: ignore[union-attr]

@@ -26,6 +26,8 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
         self._additions: list[DictAddition] = []
         # Name bound by `with EXPR as name` -> EXPR: the name holds what `EXPR.__enter__()` returns.
         self.entered: dict[int, cst.BaseExpression] = {}
+        # Name bound by `for name in EXPR` -> EXPR: the name holds one element of it.
+        self.iterated: dict[int, cst.BaseExpression] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -36,6 +38,10 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
             self.annotated[id(node.target)] = node.annotation.annotation
         if node.value is not None:
             self._record(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self.iterated[id(node.target)] = node.iter  # `for client in clients`
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -69,9 +75,10 @@ class LocalTables:
     dict_additions: tuple[DictAddition, ...] = ()
     annotated: dict[int, cst.BaseExpression] = field(default_factory=dict)
     entered: dict[int, cst.BaseExpression] = field(default_factory=dict)
+    iterated: dict[int, cst.BaseExpression] = field(default_factory=dict)
 
     @classmethod
     def of(cls, module: cst.Module) -> "LocalTables":
         visitor = _TablesVisitor()
         module.visit(visitor)
-        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated, visitor.entered)
+        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated, visitor.entered, visitor.iterated)

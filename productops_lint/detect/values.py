@@ -8,6 +8,11 @@ from typing import Any, Union
 from ..types import UNKNOWN, Span, StaticValue
 
 
+# In a callee ref, a call segment naming the class passed first: `instance(~pkg/mod/Client)` (see
+# `RefFinder._type_arg_refs`); resolution keeps it only for a `Type[T] -> T` callee.
+TYPE_ARG = "(~"
+
+
 @dataclass(frozen=True)
 class Str:
     """A string literal; ``const`` is the qualified name of the constant it is bound to, if any."""
@@ -197,6 +202,9 @@ class FunctionInfo:
     return_dict: "DictVal | None" = None
     # Where each decorator is written (a decorator that sends an event is reported there).
     decorator_spans: tuple[Span, ...] = ()
+    # `def instance(self, type: Type[T]) -> T`: the caller's position of the parameter whose class
+    # the call returns an instance of (dependency-injection containers).
+    type_arg: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from ..config import Config, parse_config
 from ..types import Location, Problem, UserError
 from .store import _NOTHING, _Manifest, digest
+from ..registry.paths import RULE_SUFFIXES
 
 if TYPE_CHECKING:
     from ..prefilter import Words
@@ -21,7 +22,6 @@ DEFAULT_EXCLUDES = (
     "__pycache__", ".productops_cache", "site-packages",
 )
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
-RULE_SUFFIXES = (".yaml", ".yml")
 # setup.py is listed with the Python files; the other two are kept aside while listing.
 _PACKAGING_NAMES = frozenset({"pyproject.toml", "setup.cfg"})
 _PACKAGING_MAX = 1024 * 1024
@@ -370,6 +370,9 @@ class FileProvider:
             elif full.is_dir():
                 prefix = "" if rel == "." else rel + "/"
                 out.update(p for p in known if p.startswith(prefix))
+            elif full.exists():
+                # A FIFO, socket or device: reading one could block for ever or never end.
+                raise UserError(Problem(Location(item), "not a regular file"))
             else:
                 raise UserError(Problem(Location(item), "no such file or folder"))
         if self._paths is not None:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import click
 
-from .gather import gather
+from .gather import PullFile, gather
 from .run import Outcome, merged_body, plain_text, run_checks, section_markdown, ticks_of_edit
 from .types import ACTION_REQUIRED, FAILURE
 
@@ -114,8 +114,9 @@ class ActionPullSource:
     def commits(self) -> list[tuple[str, str]]:
         return [(c["sha"], c["commit"]["message"]) for c in self.client.pages(f"/repos/{self.repo}/pulls/{self.number}/commits")]
 
-    def changed_paths(self) -> list[str]:
-        return [f["filename"] for f in self.client.pages(f"/repos/{self.repo}/pulls/{self.number}/files")]
+    def files(self) -> list[PullFile]:
+        listed = self.client.pages(f"/repos/{self.repo}/pulls/{self.number}/files")
+        return [PullFile(f["filename"], str(f.get("status") or "modified"), f.get("patch")) for f in listed]
 
     def owner_files(self, folder: str) -> list[tuple[str, str]] | None:
         owner = self.repo.split("/", 1)[0]

@@ -64,8 +64,10 @@ def _docs_changed(item: ChecklistItem, facts: PullRequestFacts, epic: CheckResul
 def added_lines(diff: str) -> list[tuple[str, str]]:
     """(path, line) of each line a unified diff adds; path is "" when the diff names none."""
     path, out = "", []
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
+    lines = diff.splitlines()
+    for n, line in enumerate(lines):
+        # A file header only when a hunk follows: an added line that reads `++ x` is `+++ x` in the diff.
+        if line.startswith("+++ ") and n + 1 < len(lines) and lines[n + 1].startswith("@@"):
             path = line[4:].strip()
             path = path[2:] if path.startswith("b/") else path
         elif line.startswith("+"):
@@ -98,6 +100,9 @@ def _feature_flag(item: ChecklistItem, facts: PullRequestFacts, epic: CheckResul
         return Verdict(False, "the diff was not available to look for the flag", unavailable=True)
     places = " or ".join({"diff": "the lines this pull request adds", "body": "the description"}[p] for p in searched)
     unread = " (the diff was not available)" if len(searched) < len(item.look_in) else ""
+    if "diff" in searched and facts.diff_unread:
+        # The flag may sit in a file GitHub shows no diff for; say so rather than fail silently on it.
+        unread += f"; GitHub gives no diff of {_names(list(facts.diff_unread))} (binary or too large), not searched"
     return Verdict(False, f"nothing in {places} matches `{item.pattern}`{unread}")
 
 

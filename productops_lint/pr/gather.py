@@ -1,13 +1,12 @@
-"""What both PR-check front ends gather the same way: base config with org defaults, the facts, the events a PR adds."""
+"""What both PR-check front ends gather the same way: base config with org defaults, the facts, the diff, the events a PR adds."""
 
 # The App (github_app/pr_facts.py) and `productops-lint pr check` (pr/action.py) differ only in how
-# they fetch trees, blobs, commits and the owner's `.github` files; everything decided from them is
-# here, so the two reach the same conclusions on the same pull request.
+# they fetch trees, blobs, commits, the PR's files and the owner's `.github` files; everything decided
+# from them is here, so the two reach the same conclusions on the same pull request.
 
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
@@ -15,10 +14,10 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 from ..config import Config, parse_config
 from ..detect.roots import PACKAGING_FILES, with_inferred_roots
 from ..engine import analyze
-from ..files import RULE_SUFFIXES
 from ..registry.diff import diff_plans
 from ..registry.loader import load_plan
 from ..registry.model import Plan
+from ..registry.paths import rule_paths_in
 from ..types import UserError
 from .types import Commit, EventChange, PullRequestFacts, Tick
 
@@ -28,6 +27,16 @@ ORG_FOLDER = "productops"
 # Sections of the rule files that the owner's `.github` repository may set for every repository.
 # A repository that declares a section replaces the default; checklists merge by id.
 INHERITED_SECTIONS = ("tickets", "epics", "checklists")
+
+
+@dataclass(frozen=True)
+class PullFile:
+    """One entry of GitHub's `GET /repos/{owner}/{repo}/pulls/{n}/files`."""
+
+    path: str
+    status: str
+    # The file's hunks; None when GitHub gives none (binary, too large, or renamed without changes).
+    patch: str | None
 
 
 class PullSource(Protocol):
@@ -43,7 +52,9 @@ class PullSource(Protocol):
         """(sha, message) of the PR's commits, oldest first."""
         ...
 
-    def changed_paths(self) -> list[str]: ...
+    def files(self) -> list[PullFile]:
+        """The files the PR changes, with their patches, as GitHub's pull request files API lists them."""
+        ...
 
     def owner_files(self, folder: str) -> list[tuple[str, str]] | None:
         """(path, text) of the YAML files under ``folder`` of the owner's `.github` repository."""
@@ -92,17 +103,8 @@ class PrConfig:
 
 
 def rule_paths(paths: Iterable[str], config: Config) -> list[str]:
-    """The rule files ``config.registry`` names among ``paths`` (as the CLI finds them on disk)."""
-    every = sorted(paths)
-    found: list[str] = []
-    for entry in config.registry:
-        entry = posixpath.normpath(posixpath.join(config.root, entry))
-        prefix = "" if entry == "." else entry.rstrip("/") + "/"
-        if entry in every:
-            found.append(entry)
-        else:
-            found.extend(p for p in every if p.startswith(prefix) and p.endswith(tuple(RULE_SUFFIXES)))
-    return list(dict.fromkeys(found))
+    """The rule files ``config.registry`` names among ``paths`` (none is not an error here)."""
+    return rule_paths_in(paths, config)
 
 
 def _declared(value: Any) -> bool:
@@ -210,9 +212,23 @@ def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: S
     return tuple(out[name] for name in sorted(out))
 
 
+def joined_diff(files: Sequence[PullFile]) -> tuple[str, tuple[str, ...]]:
+    """The PR's diff as `checklist.added_lines` reads it, and the files that have no patch to read."""
+    parts: list[str] = []
+    unread: list[str] = []
+    for f in files:
+        if f.patch is None:
+            if f.status != "removed":  # a removed file adds no line the flag could be on
+                unread.append(f.path)
+            continue
+        parts.append(f"+++ b/{f.path}\n{f.patch}\n")
+    return "".join(parts), tuple(unread)
+
+
 def facts_from_pull(
     repo: str, pull: Mapping[str, Any], commits: Sequence[tuple[str, str]], changed: Sequence[str],
     events: Sequence[EventChange] = (), ticks: Sequence[Tick] = (),
+    diff_text: str | None = None, diff_unread: Sequence[str] = (),
 ) -> PullRequestFacts:
     """PullRequestFacts from GitHub's pull request JSON (the REST answer, or a webhook's `pull_request`)."""
     user = pull.get("user") or {}
@@ -224,7 +240,7 @@ def facts_from_pull(
         labels=tuple(str(label.get("name")) for label in pull.get("labels") or [] if label.get("name")),
         commits=tuple(Commit(sha, message) for sha, message in commits),
         changed_paths=tuple(changed), size=int(pull.get("additions") or 0) + int(pull.get("deletions") or 0),
-        events=tuple(events), ticks=tuple(ticks),
+        events=tuple(events), ticks=tuple(ticks), diff_text=diff_text, diff_unread=tuple(diff_unread),
     )
 
 
@@ -243,7 +259,9 @@ def gather(
     head = CommitFiles(source.tree(str(pull["head"]["sha"])), source.blob, blobs)
     owner = repo.split("/", 1)[0]
     pr_config = load_pr_config(base, source.owner_files(ORG_FOLDER), f"{owner}/.github")
-    changed = source.changed_paths()
+    files = source.files()
+    changed = [f.path for f in files]
+    diff_text, unread = joined_diff(files)
     events = event_changes(base, head, pr_config, changed)
-    facts = facts_from_pull(repo, pull, source.commits(), changed, events, ticks)
+    facts = facts_from_pull(repo, pull, source.commits(), changed, events, ticks, diff_text, unread)
     return Gathered(facts, pr_config)

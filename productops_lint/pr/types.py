@@ -64,9 +64,11 @@ class PullRequestFacts:
     size: int = 0
     events: tuple[EventChange, ...] = ()
     ticks: tuple[Tick, ...] = ()
-    # The PR's unified diff (GitHub's per-file `patch` texts, joined), or None when the front end did
-    # not fetch it. Only its added lines are read, by the `feature-flag` checklist item.
+    # The PR's unified diff (GitHub's per-file `patch` texts, each after a `+++ b/<path>` line), or None
+    # when the front end did not fetch it. Only its added lines are read, by the `feature-flag` item.
     diff_text: str | None = None
+    # Changed files GitHub gave no `patch` for (binary, too large, or renamed unchanged): not in diff_text.
+    diff_unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable
 
+import regex
+
+from ..types import Location, UserError
+from ..userregex import UserPattern, user_pattern
 from .iglu import is_schema_name
 from .model import Conventions, NamingRules, normalize_name
 
@@ -207,21 +210,23 @@ def property_name_problems(name: str, rules: NamingRules) -> list[str]:
     return _common_problems(name, rules)
 
 
-@lru_cache(maxsize=256)
-def _compile(pattern: str) -> re.Pattern[str] | None:
+def _compile(pattern: str, location: Location) -> UserPattern | None:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
+        return user_pattern(pattern, regex.IGNORECASE, location)
+    except UserError:
         # The loader reports invalid patterns; here they simply never match.
         return None
 
 
 def looks_like_pii(name: str, conventions: Conventions) -> str | None:
-    """The first PII pattern that ``name`` matches (as written or in snake_case), or None."""
+    """The first PII pattern that ``name`` matches (as written or in snake_case), or None.
+
+    Raises UserError (`pattern too slow`, at the pattern's line) when a pattern exceeds the time bound.
+    """
     forms = {name, to_style(name, "snake_case")}
-    for pattern in conventions.pii_patterns:
-        regex = _compile(pattern)
-        if regex is not None and any(regex.search(form) for form in forms):
+    for index, pattern in enumerate(conventions.pii_patterns):
+        compiled = _compile(pattern, conventions.pii_location(index))
+        if compiled is not None and any(compiled.search(form) for form in forms):
             return pattern
     return None
 

@@ -110,7 +110,12 @@ def _conventions(sections: _Sections) -> Conventions | None:
     if not sections.conventions:
         return Conventions()
     decl = sections.conventions[0]
-    return conventions_from_data(decl.data, decl.location) if decl.valid else None
+    if not decl.valid:
+        return None
+    patterns = decl.data.get("pii_patterns") if isinstance(decl.data, dict) else None
+    count = len(patterns) if isinstance(patterns, list) else 0
+    where = tuple(decl.doc.at((*decl.path, "pii_patterns", i)) for i in range(count))
+    return conventions_from_data(decl.data, decl.location, where)
 
 
 def _tickets(sections: _Sections) -> TicketRules | None:
@@ -156,6 +161,8 @@ def check_rule_files(files: RuleFiles) -> tuple[Plan | None, list[Problem]]:
     problems.extend(duplicate_problems(sections.events))
     problems.extend(event_problems(sections.events, _conventions(sections), _tickets(sections)))
     order = {path: i for i, (path, _) in enumerate(files)}
+    # A pattern found too slow is reported once, not once per name it was tried on.
+    problems = list(dict.fromkeys(problems))
     problems.sort(key=lambda p: (order.get(p.location.path, len(order)), p.location.line, p.location.col))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems

@@ -101,9 +101,13 @@ class Conventions:
     property: NamingRules = NamingRules(reserved_prefixes=("$", "mp_"))
     pii_patterns: tuple[str, ...] = DEFAULT_PII_PATTERNS
     location: Location | None = None
+    # Where each of `pii_patterns` is written, so a pattern that is too slow names its own line.
+    pii_locations: tuple[Location, ...] = ()
 
-    def pii_regexes(self) -> list[re.Pattern[str]]:
-        return [re.compile(p, re.IGNORECASE) for p in self.pii_patterns]
+    def pii_location(self, index: int) -> Location:
+        if index < len(self.pii_locations):
+            return self.pii_locations[index]
+        return self.location or Location("<plan>")
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,14 @@ class ArgSpec:
 
     position: int | None = None
     keyword: str | None = None
+
+
+# A declared wrapper's name: dotted identifiers, where a segment may be a call (`sdk.Client().send`,
+# `shop.make_client().track`), optionally after the path of a file whose folders are not
+# identifiers (`tools/send-metrics.py:track`).
+WRAPPER_NAME = re.compile(
+    r"(?:[^:\s]+\.py:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[A-Za-z_][A-Za-z0-9_]*(?:\(\))?(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\(\))?)*\.[A-Za-z_][A-Za-z0-9_]*)"
+)
 
 
 @dataclass(frozen=True)
@@ -260,7 +272,9 @@ def naming_rules_from_data(data: Mapping[str, Any] | None, base: NamingRules) ->
     )
 
 
-def conventions_from_data(data: Mapping[str, Any] | None, location: Location | None = None) -> Conventions:
+def conventions_from_data(
+    data: Mapping[str, Any] | None, location: Location | None = None, pii_locations: tuple[Location, ...] = ()
+) -> Conventions:
     base = Conventions()
     if not data:
         return base
@@ -269,6 +283,7 @@ def conventions_from_data(data: Mapping[str, Any] | None, location: Location | N
         property=naming_rules_from_data(data.get("property_name"), base.property),
         pii_patterns=_tuple(data.get("pii_patterns", base.pii_patterns)),
         location=location,
+        pii_locations=pii_locations if "pii_patterns" in data else (),
     )
 
 

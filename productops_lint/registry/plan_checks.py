@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
-from ..types import Location, Problem, Severity
+from ..types import Location, Problem, Severity, UserError
 from .conventions import (
     STYLE_LABELS,
     did_you_mean,
@@ -125,7 +125,11 @@ def _property_problems(entry: EventEntry, conventions: Conventions | None) -> It
         declared = props.get(prop.name)
         # Only a property that says nothing about `pii` gets the hint: `pii: false` is a decision.
         if not (isinstance(declared, dict) and "pii" in declared):
-            pattern = looks_like_pii(prop.name, conventions)
+            try:
+                pattern = looks_like_pii(prop.name, conventions)
+            except UserError as exc:  # a pattern too slow: reported where it is written, the check goes on
+                yield from exc.problems
+                continue
             if pattern:
                 message = (
                     f"{subject} looks like personal data (matches `{pattern}`); "

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from ..types import Location, Problem, UserError
+from ..userregex import UserPattern, user_pattern
 
 EPIC_TRACKERS = ("github", "jira", "linear")
 # What a check concludes when it is not satisfied; `neutral` lets a team try a rule without blocking.
@@ -86,8 +87,8 @@ class ChecklistItem:
     def manual(self) -> bool:
         return self.auto is None
 
-    def regex(self) -> re.Pattern[str]:
-        """The feature-flag pattern, compiled once; a bad one names the rule file and line."""
+    def regex(self) -> UserPattern:
+        """The feature-flag pattern, compiled once and bounded in time; a bad or too slow one names the rule file and line."""
         return _compile(self.pattern or "", self.pattern_location or self.location, self.id)
 
 
@@ -117,11 +118,12 @@ class Checklist:
 
 
 @lru_cache(maxsize=256)
-def _compile(pattern: str, location: Location, item: str) -> re.Pattern[str]:
+def _compile(pattern: str, location: Location, item: str) -> UserPattern:
     try:
-        return re.compile(pattern)
+        re.compile(pattern)  # Python's own syntax and messages, as the loader reports them
     except re.error as exc:
         raise UserError(Problem(location, f"`pattern` of checklist item `{item}` is not a valid regular expression: {exc}")) from None
+    return user_pattern(pattern, 0, location)
 
 
 def _strings(value: Any, default: tuple[str, ...] = ()) -> tuple[str, ...]:

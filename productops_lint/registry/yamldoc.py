@@ -17,6 +17,9 @@ DataPath = tuple[Union[str, int], ...]
 # Rule files come from pull requests too; an alias bomb must not expand without bound.
 MAX_VALUES = 200_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_YAML_TAGS = "tag:yaml.org,2002:"
+# What a mapping or a list may be tagged; anything else (`!!python/tuple`, `!!set`) is refused by name.
+_COLLECTION_TAGS = frozenset({_YAML_TAGS + "seq", _YAML_TAGS + "map"})
 # libyaml's parser when PyYAML was built with it: about 13 times faster, same nodes and marks.
 # Its error messages are terser, so a file it rejects is parsed again for the message.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -74,8 +77,14 @@ class _Builder:
         if self._count > MAX_VALUES:
             raise _TooLarge
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if _is_python(node):
+            # PyYAML's safe loader refuses these anyway; name the tag rather than the type it left behind.
+            self.problem(node, f"tag {_short_tag(node.tag)} is not allowed")
+            return None
         if isinstance(node, ScalarNode):
             return self._scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            self.problem(node, f"unsupported YAML tag `{_short_tag(node.tag)}`")
         if id(node) in self._active:
             self.problem(node, "an alias refers to a node that contains it")
             return None
@@ -123,7 +132,9 @@ class _Builder:
                 self.problem(key_node, f"duplicate key `{key}` (first at line {first})")
                 continue
             self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, (*path, key))
+            value = self.build(value_node, (*path, key))
+            if not _is_python(value_node):  # left out, so the schema adds no type error to the tag's
+                out[key] = value
         # `<<: *defaults` fills in keys that the mapping does not set itself.
         for source in merged:
             if not isinstance(source, MappingNode):
@@ -135,6 +146,15 @@ class _Builder:
                     self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                     out[key] = self.build(value_node, (*path, key))
         return out
+
+
+def _is_python(node: Node) -> bool:
+    return bool(node.tag) and node.tag.startswith(_YAML_TAGS + "python/")
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/tuple`` as it is written, ``!!python/tuple``."""
+    return "!!" + tag[len(_YAML_TAGS):] if tag.startswith(_YAML_TAGS) else tag
 
 
 def _syntax_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:

@@ -24,11 +24,12 @@ app_key, standin, settings, runtime, worker, client = (  # noqa: F811
 )
 
 from app_helpers import INSTALLATION  # noqa: E402
-from checklist_setup import CHECKLIST_RULES  # noqa: E402
+from checklist_setup import BINARY_FILE, CHECKLIST_RULES, FLAG_LINE, FLAG_RULES  # noqa: E402
 from pr_helpers import PR_CHECKS, concluded, make_pr, pull_payload, send  # noqa: E402
 from tracker_setup import epic_with_story  # noqa: E402
 
 from productops_lint.cli import main  # noqa: E402
+from productops_lint.pr.types import CHECKLIST_CHECK  # noqa: E402
 
 
 def run_action(standin, payload: dict, tmp_path: Path, repo_path: Path) -> tuple[int, list[dict]]:  # type: ignore[no-untyped-def]
@@ -72,6 +73,27 @@ def test_action_without_local_commits_reads_trees_through_the_api(
     _, results = run_action(standin, pull_payload(shop, "synchronize"), tmp_path, empty)
     assert {r["name"]: r["conclusion"] for r in results} == app
     assert any("/git/trees/" in c.path for c in standin.calls)
+
+
+def test_action_reads_the_diff_for_the_feature_flag_as_the_app_does_before_and_after_a_push(
+    client, worker, runtime, standin, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    shop = make_pr(tmp_path, standin, base_files=FLAG_RULES)
+    shop.push({"assets/logo.png": BINARY_FILE}, "a logo")
+    for step, files in enumerate([None, {"shop/cart.py": (shop.path / "shop/cart.py").read_text() + FLAG_LINE}]):
+        if files is not None:
+            shop.push(files, "put the cart behind a flag")
+        send(client, runtime, "pull_request", pull_payload(shop, "opened" if step == 0 else "synchronize"), f"app-{step}")
+        app = concluded(standin, shop.head)[CHECKLIST_CHECK]
+        code, results = run_action(standin, pull_payload(shop, "synchronize"), tmp_path, shop.path)
+        action = next(r for r in results if r["name"] == CHECKLIST_CHECK)
+        flag = next(i for i in action["items"] if i["id"] == "flag")
+        assert action["conclusion"] == app["conclusion"] == ("action_required" if step == 0 else "success")
+        assert flag["reason"] in (app["updates"][-1]["output"].get("text") or ""), "the same reason in both front ends"
+        if step == 0:
+            assert flag["status"] == "failed" and "`assets/logo.png`" in flag["reason"] and code == 1
+        else:
+            assert flag["status"] == "passed" and "added in `shop/cart.py`" in flag["reason"]
 
 
 def test_a_payload_that_is_not_a_pull_request_event_is_a_usage_error(tmp_path: Path) -> None:

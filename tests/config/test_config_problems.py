@@ -89,7 +89,7 @@ def test_wrapper_values_are_checked_like_the_rule_files_do() -> None:
         """
     ) == [
         "pyproject.toml:2:1: `tool.productops.wrappers[0].name` is `track_event`, which does not look like "
-        "`shop.analytics.track_event`",
+        "`shop.analytics.track_event`, `sdk.Client().send` or `tools/send-metrics.py:track`",
         "pyproject.toml:2:1: `tool.productops.wrappers[0].event` must be at least 0",
         "pyproject.toml:2:1: `tool.productops.wrappers[1].event` is `event-name`, which is not a keyword argument name",
         "pyproject.toml:2:1: `tool.productops.wrappers[1].properties` must be a position (an integer), "

@@ -175,3 +175,27 @@ def test_reads_of_a_constant_through_its_module_count_as_other_uses() -> None:
     }
     call = only(files)
     assert call.origin is not None and call.origin.other_uses == 2
+
+
+@pytest.mark.parametrize(
+    ("expr", "reason"),
+    [
+        ('steps["event"]', "a value read from a container"),
+        ("make_name()", "the result of calling `app.make_name`"),
+        ('"A" if flag else "B"', "a conditional expression"),
+        ("os.environ", "`os.environ` is outside the scanned tree"),
+    ],
+)
+def test_an_unresolved_name_says_why(expr: str, reason: str) -> None:
+    code = f"""
+        import os
+        import analytics
+
+        def make_name():
+            return os.environ["EVENT"]
+
+        def send(steps, flag):
+            analytics.track("u", {expr})
+    """
+    call = only({"app.py": code})
+    assert (call.event_kind, call.unresolved_reason) == ("unresolved", reason)

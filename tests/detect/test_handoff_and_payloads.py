@@ -373,3 +373,172 @@ def test_a_declared_context_manager_class_reads_keywords_of_its_init_and_its_met
     config = Config(wrappers=(wrapper("app.track_handler", 0, 1), wrapper("app.track_decorator", 0)))
     found = [(c.line, c.event, c.role) for c in detect(files, config, sinks=True)]
     assert found == [(12, None, "sink"), (23, "Template Generated", "site"), (26, "Stack Deployed", "site")]
+
+
+DI_FILES = {
+    "db/__init__.py": "",
+    "db/config.py": """
+        from typing import Dict, Type, TypeVar
+        T = TypeVar("T")
+
+        class System:
+            def __init__(self):
+                self._instances: Dict[type, object] = {}
+
+            def instance(self, type: Type[T]) -> T:
+                if type not in self._instances:
+                    self._instances[type] = type(self)
+                return self._instances[type]
+
+            def settings(self, key):
+                return key
+    """,
+    "db/telemetry.py": """
+        import posthog
+
+        class TelemetryClient:
+            def capture(self, event: str) -> None:
+                raise NotImplementedError
+
+        class Posthog(TelemetryClient):
+            def capture(self, event: str) -> None:
+                posthog.capture(event, distinct_id="u")
+    """,
+    "db/api.py": """
+        from db.config import System
+        from db.telemetry import TelemetryClient
+
+        class Client:
+            _systems: dict = {}
+
+            def __init__(self, system: System):
+                self.system = system
+
+            @property
+            def _system(self) -> System:
+                return Client._systems["default"]
+
+            def start(self):
+                self.system.instance(TelemetryClient).capture("Client Started")
+                telemetry = self._system.instance(TelemetryClient)
+                telemetry.capture("Client Ready")
+                self.system.settings(TelemetryClient).capture("Not An Event")
+    """,
+}
+
+
+def test_a_container_returning_an_instance_of_the_class_it_is_given_types_the_receiver() -> None:
+    """`system.instance(TelemetryClient)` with `def instance(self, type: Type[T]) -> T`, also through a property."""
+    assert [(f[0], f[1], f[2]) for f in both(DI_FILES)] == [("db/api.py", 15, "Client Started"), ("db/api.py", 17, "Client Ready")]
+
+
+def test_a_guard_that_returns_unless_a_name_equals_a_string_pins_the_name_below_it() -> None:
+    files = {
+        "app.py": """
+            import posthog
+
+            def on_event(msg, user):
+                if msg.info.name != "BehaviorChange" or user is None:
+                    return
+                posthog.capture(msg.info.name, distinct_id=user)
+
+            def before_the_guard(msg):
+                posthog.capture(msg.kind, distinct_id="u")
+                if msg.kind != "Other":
+                    return
+
+            def a_guard_that_does_not_return(msg):
+                if msg.kind != "Third":
+                    print("odd")
+                posthog.capture(msg.kind, distinct_id="u")
+        """,
+    }
+    assert [(f[1], f[2]) for f in both(files)] == [(6, "BehaviorChange"), (9, None), (16, None)]
+
+
+def test_a_string_annotation_of_a_class_imported_under_type_checking_types_the_receiver() -> None:
+    files = {
+        "app.py": """
+            from typing import TYPE_CHECKING, Optional
+            if TYPE_CHECKING:
+                from posthog import Posthog
+                import posthog as ph
+
+            class Telemetry:
+                def __init__(self, client: "Posthog | None" = None, other: "Optional[ph.Posthog]" = None):
+                    self.client = client
+                    self.other = other
+
+                def send(self):
+                    if self.client:
+                        self.client.capture("Typed Late", distinct_id="u")
+                    self.other.capture("Typed Through A Module", distinct_id="u")
+        """,
+    }
+    assert [(f[1], f[2]) for f in both(files)] == [(13, "Typed Late"), (14, "Typed Through A Module")]
+
+
+def test_a_loop_variable_is_an_element_of_a_literal_or_of_an_annotated_sequence() -> None:
+    files = {
+        "app.py": """
+            from typing import Sequence
+            import posthog
+
+            def fan_out(clients: Sequence[posthog.Posthog], names: list[str]):
+                for client in clients:
+                    client.capture("Fanned Out", distinct_id="u")
+                for n in names:
+                    n.capture("Not A Client")
+                for c in (posthog.Posthog("a"), posthog.Posthog("b")):
+                    c.capture("Looped", distinct_id="u")
+        """,
+    }
+    assert [(f[1], f[2]) for f in both(files)] == [(6, "Fanned Out"), (10, "Looped")]
+
+
+def test_an_object_handed_to_a_constructor_types_the_attribute_it_is_stored_in() -> None:
+    """`Worker(analytics=client)` storing `self.analytics = analytics`, unannotated, then used
+    directly, through a bound-method alias, and one object further (`self.worker.analytics`)."""
+    files = {
+        "app/__init__.py": "",
+        "app/worker.py": """
+            class Worker:
+                def __init__(self, analytics, name="w"):
+                    self.analytics = analytics
+                    self.event = self.analytics.capture
+
+                def run(self):
+                    self.analytics.capture("Worker Ran", distinct_id="u")
+                    self.event("Worker Aliased", distinct_id="u")
+
+                def set_other(self, other):
+                    self.other = other
+
+                def use_other(self):
+                    self.other.capture("Not Followed", distinct_id="u")
+        """,
+        "app/pool.py": """
+            class Pool:
+                def __init__(self, worker):
+                    self.worker = worker
+
+                def go(self):
+                    self.worker.analytics.capture("Pool Went", distinct_id="u")
+        """,
+        "app/main.py": """
+            import posthog
+            from app.worker import Worker
+            from app.pool import Pool
+
+            def main():
+                client = posthog.Posthog("k")
+                w = Worker(analytics=client)
+                w.set_other(client)
+                Pool(w).go()
+        """,
+    }
+    assert [(f[0], f[1], f[2]) for f in both(files)] == [
+        ("app/pool.py", 6, "Pool Went"),
+        ("app/worker.py", 7, "Worker Ran"),
+        ("app/worker.py", 8, "Worker Aliased"),
+    ]

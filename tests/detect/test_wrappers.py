@@ -332,3 +332,55 @@ def test_client_attribute_typed_by_optional_annotation() -> None:
                 self.client.track("u", "Logged In")
     """
     assert [c.event for c in detect(code)] == ["Signed Up", "Logged In"]
+
+
+def test_any_callable_can_be_declared_a_method_of_instances_a_factory_result_or_a_file_path() -> None:
+    """A class of an SDK no preset knows, a factory the analysis cannot see into, and a script
+    in a folder whose name is not an identifier."""
+    files = {
+        "tools/send-metrics.py": """
+            import json, urllib.request
+
+            def track(event, props=None):
+                body = json.dumps({"name": event, "props": props}).encode()
+                urllib.request.urlopen(urllib.request.Request("https://metrics.internal/", data=body))
+
+            track("Backup Finished", {"size": 3})
+        """,
+        "app/__init__.py": "",
+        "app/clients.py": """
+            import vendor_sdk
+
+            def make_client():
+                return vendor_sdk.build(settings={})
+
+            def make_known():
+                return vendor_sdk.Client("key")
+        """,
+        "app/jobs.py": """
+            from vendor_sdk import Client
+            from app.clients import make_client, make_known
+
+            def run():
+                Client("k").emit("Job Started", {"id": 1})
+                make_known().emit("Job Known")
+                make_client().send("Job Done")
+                Client("k").close("Not An Event")
+        """,
+    }
+    config = Config(
+        wrappers=(
+            wrapper("tools/send-metrics.py:track", 0, 1),
+            wrapper("vendor_sdk.Client().emit", 0, 1),
+            wrapper("app.clients.make_client().send", 0),
+        )
+    )
+    found = [(c.path, c.line, c.event, c.property_keys) for c in detect(files, config)]
+    assert found == [
+        ("app/jobs.py", 5, "Job Started", ["id"]),
+        ("app/jobs.py", 6, "Job Known", []),
+        ("app/jobs.py", 7, "Job Done", []),
+        ("tools/send-metrics.py", 7, "Backup Finished", ["size"]),
+    ]
+    unfiltered = project(files, config).tracking_calls(None, prefilter=False)
+    assert found == [(c.path, c.line, c.event, c.property_keys) for c in unfiltered if c.role == "site"]

@@ -202,3 +202,55 @@ def test_closed_pull_request_is_not_checked(client, worker: Worker, runtime: Run
     push_event(client, shop, delivery="closed-pr")
     wait_for(lambda: runtime.store.delivery_state("closed-pr") == "succeeded", what="the job")
     assert standin.repos[REPO].check_runs == {}
+
+
+LOST_WRITES = [
+    ("POST", r"/check-runs$"),
+    ("PATCH", r"/check-runs/\d+$"),  # the first update carries the annotations, appended by GitHub
+    ("POST", rf"/pulls/{NUMBER}/reviews$"),
+    ("POST", rf"/issues/{NUMBER}/comments$"),
+]
+
+
+@pytest.mark.parametrize("status", [None, 502], ids=["reset", "502"])
+@pytest.mark.parametrize(("method", "path"), LOST_WRITES, ids=["run", "annotations", "review", "comment"])
+def test_a_write_whose_answer_was_lost_is_not_made_twice(
+    client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR, method: str, path: str,
+    status: int | None,
+) -> None:  # type: ignore[no-untyped-def]
+    lost = standin.fault(method, path, lost=True, status=status)
+    push_event(client, shop, delivery="lost-answer")
+    wait_for(lambda: runtime.store.delivery_state("lost-answer") == "succeeded", what="the job")
+    assert lost.reached.is_set()
+    repo = standin.repos[REPO]
+    runs = [r for r in repo.check_runs.values() if r["name"] == "productops/tracking-plan"]
+    assert [(r["status"], r["conclusion"]) for r in runs] == [("completed", "failure")]
+    assert len(runs[0]["annotations"]) == 4
+    assert len(repo.reviews) == 1
+    assert len([c for c in repo.issue_comments if SUMMARY_MARKER in c["body"]]) == 1
+
+
+def token_mints(standin: GitHubStandIn) -> int:
+    return sum(1 for c in standin.calls if c.path.endswith("/access_tokens"))
+
+
+def test_a_token_revoked_mid_job_is_minted_again_once(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:  # type: ignore[no-untyped-def]
+    revoked = standin.fault("GET", rf"/pulls/{NUMBER}/files$", revoke=True)
+    push_event(client, shop, delivery="revoked")
+    wait_for(lambda: runtime.store.delivery_state("revoked") in ("succeeded", "failed"), what="the job")
+    assert revoked.reached.is_set() and runtime.store.delivery_state("revoked") == "succeeded"
+    assert [r["conclusion"] for r in completed_runs(standin, shop.head)] == ["failure"]
+    assert len(completed_runs(standin, shop.head)[0]["annotations"]) == 4
+    assert token_mints(standin) == 2
+    assert [c.status for c in standin.calls if c.path.endswith("/files")][:2] == [401, 200]
+    assert [c.status for c in standin.calls].count(401) == 1, "one refused request, then the new token"
+
+
+def test_a_run_started_before_the_token_was_revoked_still_concludes(client, worker: Worker, runtime: Runtime, standin: GitHubStandIn, shop: ShopPR) -> None:  # type: ignore[no-untyped-def]
+    # The job fails for another reason at the moment the token goes: the failure is still reported.
+    standin.fault("GET", r"/git/trees/", revoke=True, status=422, body={"message": "tree is broken"})
+    push_event(client, shop, delivery="revoked-and-failed")
+    wait_for(lambda: runtime.store.delivery_state("revoked-and-failed") == "failed", what="the job to fail")
+    runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == "productops/tracking-plan"]
+    assert [(r["status"], r["conclusion"]) for r in runs] == [("completed", "failure")]
+    assert "tree is broken" in runs[0]["output"]["summary"]

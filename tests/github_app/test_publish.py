@@ -54,3 +54,17 @@ def test_inline_comments_are_capped_and_the_rest_wait_for_later_runs(runtime: Ru
     posted = [c["line"] for c in standin.repos[REPO].review_comments]
     assert sorted(posted) == list(range(7, 17))
     assert CART not in {c["path"] for c in standin.repos[REPO].review_comments}
+
+
+def test_existing_review_comments_cost_one_list_request(runtime: Runtime, standin: GitHubStandIn, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, pull, repo = setup_repo(runtime, standin, tmp_path)
+    pull.files = [ChangedFile("app.py", "modified", PATCH)]
+    ev = evaluation([finding(line) for line in range(7, 12)])
+    sync_review(repo, NUMBER, ev, BOT, limit=5)
+    standin.human_review_comment(REPO, NUMBER, "app.py", 7, "A person's own thread")
+    del standin.calls[:]
+    sync_review(repo, NUMBER, ev, BOT, limit=5)
+    gets = [c.path for c in standin.calls if c.method == "GET"]
+    # PyGithub would fetch every comment again to read `in_reply_to_id`, which GitHub leaves out
+    # of a comment that starts a thread.
+    assert gets == [f"/repos/{REPO}/pulls/{NUMBER}/comments"]

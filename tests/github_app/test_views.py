@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 
 import pytest
@@ -89,3 +90,68 @@ def test_healthz_reports_an_unreachable_queue(settings: Settings, redis_server) 
     assert response.status_code == 503
     assert response.get_json()["status"] == "unhealthy"
     assert SECRET not in response.get_data(as_text=True)
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "github_app.views"]
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, 400),
+        (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, 400),
+        (json.dumps({**pull_request_payload("opened", 3, "a" * 40, "b" * 40), "pull_request": "x"}).encode(), 422),
+        (json.dumps({k: v for k, v in pull_request_payload("opened", 3, "a" * 40, "b" * 40).items()
+                     if k not in ("installation", "repository")}).encode(), 422),
+    ],
+    ids=["100k-nested-arrays", "50k-nested-objects", "pull_request-a-string", "no-installation-nor-repository"],
+)
+def test_signed_but_malformed_deliveries_are_refused_with_a_reason_and_queue_nothing(
+    client, runtime: Runtime, caplog: pytest.LogCaptureFixture, body: bytes, status: int  # type: ignore[no-untyped-def]
+) -> None:
+    caplog.set_level(logging.INFO)
+    response = post(client, "pull_request", body, **{"X-GitHub-Delivery": "bad-1"})
+    assert response.status_code == status
+    reason = response.get_json()["error"]
+    assert reason and "\n" not in reason
+    assert runtime.huey.pending_count() == 0 and runtime.store.pending_jobs() == []
+    assert runtime.store.head(REPO, 3) is None
+    records = _logged(caplog)
+    assert len(records) == 1 and "bad-1" in records[0].getMessage()
+    assert records[0].exc_info is None and "Traceback" not in caplog.text
+
+
+def test_a_check_suite_without_a_head_sha_is_422(client, runtime: Runtime) -> None:  # type: ignore[no-untyped-def]
+    payload = webhook("check_suite/requested.payload.json")
+    del payload["check_suite"]["head_sha"]
+    response = post(client, "check_suite", json.dumps(payload).encode())
+    assert response.status_code == 422
+    assert "head_sha" in response.get_json()["error"]
+    assert runtime.huey.pending_count() == 0
+
+
+def test_a_chunked_body_over_the_cap_is_413_over_real_http(runtime: Runtime) -> None:
+    """Chunked: no Content-Length to check first, and Werkzeug cuts the stream at the limit silently."""
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, create_app(runtime.settings, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        piece = b" " * (1 << 20)
+        count = MAX_BODY_BYTES // len(piece) + 1
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=60)
+        connection.request(
+            "POST", "/webhook", body=(piece for _ in range(count)), encode_chunked=True,
+            headers={"Transfer-Encoding": "chunked", "X-GitHub-Event": "ping", "X-GitHub-Delivery": "big",
+                     "X-Hub-Signature-256": sign(piece * count, SECRET)},
+        )
+        response = connection.getresponse()
+        assert response.status == 413
+        assert runtime.huey.pending_count() == 0
+    finally:
+        server.shutdown()
+        server.server_close()

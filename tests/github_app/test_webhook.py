@@ -65,3 +65,13 @@ def test_parse_event_reads_name_delivery_action_and_installation() -> None:
 def test_malformed_deliveries_raise(hdrs: dict[str, str], body: bytes) -> None:
     with pytest.raises(MalformedEvent):
         parse_event(hdrs, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
+    ids=["100k-nested-arrays", "50k-nested-objects"],
+)
+def test_deeply_nested_json_is_malformed_not_a_recursion_error(body: bytes) -> None:
+    with pytest.raises(MalformedEvent, match="nested too deeply"):
+        parse_event(headers(), body)

@@ -10,6 +10,7 @@ from pr_lib_helpers import facts, plan
 from productops_lint.pr.body import merge_body
 from productops_lint.pr.checklist import added_lines, evaluate
 from productops_lint.pr.config import applicable_checklists
+from productops_lint.pr.gather import PullFile, joined_diff
 from productops_lint.pr.render import section
 from productops_lint.pr.types import (
     ACTION_REQUIRED,
@@ -217,6 +218,32 @@ def test_the_sticky_section_is_a_table_with_a_status_per_item() -> None:
 
 def test_added_lines_read_only_what_the_diff_adds() -> None:
     assert added_lines(DIFF) == [("shop/cart.py", 'if flags.enabled("new-cart"):')]
+
+
+def test_an_added_line_that_looks_like_a_file_header_stays_an_added_line() -> None:
+    diff = "+++ b/a.py\n@@ -0,0 +1,2 @@\n+++ counter\n+x = 1\n+++ b/b.py\n@@ -1 +1 @@\n+y = 2\n"
+
+    assert added_lines(diff) == [("a.py", "++ counter"), ("a.py", "x = 1"), ("b.py", "y = 2")]
+
+
+def test_the_joined_diff_names_each_file_and_skips_those_without_a_patch() -> None:
+    files = [PullFile("shop/cart.py", "modified", "@@ -1 +1 @@\n-a\n+b"), PullFile("logo.png", "added", None),
+             PullFile("old.bin", "removed", None)]
+
+    diff, unread = joined_diff(files)
+
+    assert added_lines(diff) == [("shop/cart.py", "b")]
+    assert unread == ("logo.png",), "a removed file adds nothing a flag could be on"
+
+
+def test_a_missing_flag_says_which_files_had_no_diff_to_search() -> None:
+    diff, unread = joined_diff([PullFile("shop/cart.py", "modified", "@@ -1 +1 @@\n+b"), PullFile("flags.db", "modified", None)])
+
+    result = evaluate(facts(events=(NEW_EVENT,), diff_text=diff, diff_unread=unread), PLAN, EPIC_OK)
+
+    flag = next(i for i in result.items if i.id == "flag")
+    assert flag.status == "failed"
+    assert flag.reason.endswith("GitHub gives no diff of `flags.db` (binary or too large), not searched")
 
 
 def test_a_bad_flag_pattern_built_in_code_names_where_it_came_from() -> None:

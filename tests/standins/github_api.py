@@ -1,6 +1,7 @@
 """Stand-in GitHub REST server: real HTTP, requests checked against GitHub's OpenAPI description."""
 
-# Answers are shaped from the description's examples; faults (5xx, rate limits, holds) are injectable.
+# Answers are shaped from the description's examples; faults (5xx, rate limits, holds, lost answers,
+# revoked tokens) are injectable.
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import copy
 import functools
 import json
 import re
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -53,6 +56,11 @@ class Fault:
     hold: threading.Event | None = None
     # Set when a request reached the fault (so a test knows the job is mid-flight).
     reached: threading.Event = field(default_factory=threading.Event)
+    # Perform the request, then lose the answer: reset the connection, or answer ``status`` instead
+    # (a 5xx after the fact), as when GitHub did the write but the response never arrived.
+    lost: bool = False
+    # Revoke every installation token first (so this request, and the job's next ones, get 401).
+    revoke: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,14 @@ class Call:
     query: dict[str, str]
     json: Any
     status: int
+
+
+# The status recorded for a request whose connection was reset instead of answered.
+RESET = 0
+
+
+class _Reset(Exception):
+    """Raised inside the WSGI app to drop the connection without an answer."""
 
 
 class StandInServer:
@@ -152,15 +168,29 @@ class StandInServer:
                     return fault
         return None
 
+    def revoke_tokens(self) -> None:
+        """Forget every installation token, as GitHub does when one is revoked."""
+        with self.lock:
+            self.tokens.clear()
+
     def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
-        status, body, headers = self._handle(request)
+        try:
+            status, body, headers = self._handle(request)
+        except _Reset:
+            status, body, headers = RESET, None, {}
         try:
             payload = request.get_json(silent=True)
         except Exception:
             payload = None
         with self.lock:
             self.calls.append(Call(request.method, request.path, dict(request.args), payload, status))
+        if status == RESET:
+            # SO_LINGER 0 makes close() send a RST: the client sees "connection reset by peer".
+            sock = environ["werkzeug.socket"]
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            raise ConnectionResetError("stand-in fault: answer lost")
         response = Response(
             json.dumps(body) if body is not None else "", status=status,
             headers=headers, content_type="application/json; charset=utf-8",
@@ -182,6 +212,16 @@ class StandInServer:
             self._violation(f"{request.method} {request.path}: documented but not served by the stand-in")
             return 404, {"message": "Not Found"}, {}
         fault = self._fault_for(request)
+        if fault is not None and fault.revoke:
+            self.revoke_tokens()
+        if fault is not None and fault.lost:
+            fault.reached.set()
+            if not self._authorized(request, template):
+                return 401, {"message": "Bad credentials"}, {}
+            handler(request, **match.groupdict())  # performed; only the answer is lost
+            if fault.status is None:
+                raise _Reset()
+            return fault.status, fault.body or {"message": "stand-in fault"}, fault.headers
         if fault is not None:
             fault.reached.set()
             if fault.hold is not None:

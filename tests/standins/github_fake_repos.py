@@ -91,6 +91,17 @@ class GitHubStandIn(StandInServer):
         repo.review_comments.append(reply)
         return reply
 
+    def human_review_comment(self, full_name: str, number: int, path: str, line: int, body: str) -> dict[str, Any]:
+        """A person's comment starting a thread (no `in_reply_to_id`, as GitHub lists it)."""
+        repo = self.repos[full_name]
+        template = self.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/comments")[0]
+        cid = self.next_id()
+        comment = dict(template, id=cid, body=body, path=path, line=line, user=self._user("octocat", "User"),
+                       url=f"{self._repo_url(full_name)}/pulls/comments/{cid}", pull_number=number)
+        comment.pop("in_reply_to_id", None)
+        repo.review_comments.append(comment)
+        return comment
+
     def human_issue_comment(self, full_name: str, number: int, body: str, login: str = "octocat") -> dict[str, Any]:
         comment = self._issue_comment(full_name, number, body, self._user(login, "User"))
         self.repos[full_name].issue_comments.append(comment)
@@ -118,7 +129,8 @@ class GitHubStandIn(StandInServer):
     def _pull_json(self, repo: RepoState, pull: PullState) -> dict[str, Any]:
         data = self.example("GET", "/repos/{owner}/{repo}/pulls/{pull_number}")
         url = f"{self._repo_url(repo.full_name)}/pulls/{pull.number}"
-        data.update(number=pull.number, state=pull.state, url=url, id=pull.number * 10)
+        # The description's example is a locked PR; an ordinary one is not (webhook schemas tell apart).
+        data.update(number=pull.number, state=pull.state, url=url, id=pull.number * 10, locked=False, active_lock_reason=None)
         data["head"].update(sha=pull.head, ref=f"pr-{pull.number}")
         data["base"].update(sha=pull.base, ref=pull.base_ref)
         for side in ("head", "base"):
@@ -163,6 +175,8 @@ class GitHubStandIn(StandInServer):
             out = []
             for f in pull.files:
                 item = dict(template, filename=f.path, status=f.status, patch=f.patch)
+                if f.patch is None:
+                    del item["patch"]  # GitHub leaves `patch` out for binary and very large diffs
                 if f.previous_path:
                     item["previous_filename"] = f.previous_path
                 out.append(item)
@@ -204,6 +218,7 @@ class GitHubStandIn(StandInServer):
             data = self.example("POST", "/repos/{owner}/{repo}/check-runs", 201)
             data["app"]["id"] = self.app_id
             data.update(id=run_id, name=body["name"], head_sha=body["head_sha"], status=body.get("status", "queued"),
+                        external_id=body.get("external_id", ""),
                         conclusion=body.get("conclusion"), url=f"{self._repo_url(state.full_name)}/check-runs/{run_id}",
                         html_url=f"https://github.example/{state.full_name}/runs/{run_id}")
             output = body.get("output") or {}
@@ -272,8 +287,10 @@ class GitHubStandIn(StandInServer):
                 comment = dict(template, id=cid, body=c["body"], path=c["path"], line=c["line"],
                                start_line=c.get("start_line"), side=c.get("side", "RIGHT"),
                                commit_id=body.get("commit_id", pull.head), pull_request_review_id=review_id,
-                               user=self._user(BOT, "Bot"), in_reply_to_id=None,
+                               user=self._user(BOT, "Bot"),
                                url=f"{self._repo_url(state.full_name)}/pulls/comments/{cid}")
+                # GitHub leaves `in_reply_to_id` out of a comment that starts a thread.
+                comment.pop("in_reply_to_id", None)
                 comment["pull_number"] = pull.number
                 state.review_comments.append(comment)
             data = self.example("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews")

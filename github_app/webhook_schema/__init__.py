@@ -1,0 +1,1 @@
+"""GitHub webhook payload schemas the App ships (data only; see README.md)."""
