@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from .registry.model import TicketRules
 from .types import Location, Problem, UserError
@@ -52,7 +53,10 @@ class TicketMatcher:
 
     def find(self, text: str, *, branch: bool = False) -> list[str]:
         """Every distinct key in ``text``, in order of appearance, spelled canonically."""
-        found: list[str] = []
+        return list(dict.fromkeys(key for key, _ in self.find_at(text, branch=branch)))
+
+    def find_at(self, text: str, *, branch: bool = False) -> Iterator[tuple[str, int]]:
+        """Each key in ``text`` with where it starts, spelled canonically (repeats included)."""
         for match in (self.branch_re if branch else self.message_re).finditer(text):
             key = match.group(0)
             prefix, _, number = key.rpartition("-")
@@ -60,9 +64,7 @@ class TicketMatcher:
                 continue
             if prefix.upper() in self.canonical:
                 key = f"{self.canonical[prefix.upper()]}-{number}"
-            if key not in found:
-                found.append(key)
-        return found
+            yield key, match.start()
 
     def escaped(self, text: str) -> str | None:
         """The escape word ``text`` carries, if any."""

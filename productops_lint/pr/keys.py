@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..registry.model import Plan, TicketRules
 from ..registry.pr_rules import EpicRules
-from ..tickets import NOT_PROJECT_KEYS, TicketMatcher, exemption
+from ..tickets import TicketMatcher, exemption
 from . import body as body_section
 from .config import canonical_key, epic_rules, matcher, ticket_rules
 from .types import PullRequestFacts, TicketRef
@@ -72,18 +72,6 @@ def _github_refs(text: str, repo: str) -> Iterator[tuple[str, int]]:
         yield canonical_key(f"{where}#{number}", repo), match.start()
 
 
-def _tracker_keys(m: TicketMatcher, text: str, *, branch: bool = False) -> Iterator[tuple[str, int]]:
-    # TicketMatcher.find gives keys without positions; the closing keyword before each needs them.
-    for match in (m.branch_re if branch else m.message_re).finditer(text):
-        key = match.group(0)
-        prefix, _, number = key.rpartition("-")
-        if m.generic and prefix in NOT_PROJECT_KEYS:
-            continue
-        if prefix.upper() in m.canonical:
-            key = f"{m.canonical[prefix.upper()]}-{number}"
-        yield key, match.start()
-
-
 class _Found:
     """Refs in order of first appearance, each with every place it was found."""
 
@@ -101,7 +89,7 @@ class _Found:
 
 def _scan(found: _Found, text: str, where: str, tracker: str, m: TicketMatcher | None, by_line: bool = False) -> None:
     hits = list(_github_refs(text, found.facts.repo))
-    hits_tracker = [(k, s) for k, s in _tracker_keys(m, text)] if m is not None else []
+    hits_tracker = list(m.find_at(text)) if m is not None else []
     for key, start, kind in sorted([(k, s, GITHUB) for k, s in hits] + [(k, s, tracker) for k, s in hits_tracker], key=lambda h: h[1]):
         place = f"{where} line {text.count(chr(10), 0, start) + 1}" if by_line else where
         found.add(key, kind, place, _closing(text, start))
@@ -109,7 +97,7 @@ def _scan(found: _Found, text: str, where: str, tracker: str, m: TicketMatcher |
 
 def _scan_branch(found: _Found, branch: str, tracker: str, m: TicketMatcher | None) -> None:
     if m is not None:
-        for key, _ in _tracker_keys(m, branch, branch=True):
+        for key, _ in m.find_at(branch, branch=True):
             found.add(key, tracker, "branch", False)
         return
     for segment in branch.split("/"):
