@@ -261,6 +261,15 @@ class Project(ResumeMixin):
         # `Worker(analytics=client)` with `client` a tracker's receiver: `Worker`'s module uses
         # `self.analytics` without importing anything that leads to a tracker, so the class is one.
         for call in summary.calls:
+            # `system.instance(TelemetryClient)`: the container's module, when the class leads to a
+            # tracker (its `Type[T] -> T` is only seen once that module is read).
+            for ref in call.refs:
+                parts = self.index.type_arg_parts(ref)
+                if parts is not None and self._passes_tracker(parts[1] + "()", prefixes):
+                    for canon in self.index.canonical(parts[0]):
+                        owner = canon.rpartition(".")[0].removesuffix("()")
+                        if owner and self.index.in_project(owner):
+                            out.add(owner)
             if not any("()" not in r and r.rpartition(".")[2][:1].isupper() for r in call.refs):
                 continue  # not a constructor called by name (as `Index.constructions` reads them)
             passed = [

@@ -11,13 +11,16 @@ if TYPE_CHECKING:
 
 
 def printed(index: "Index", value: CallVal) -> Value | None:
-    """`Action("checkout.started")` where `Action.__str__` (or `__repr__`) returns `index.name`:
+    """`Action("checkout.started")` where `Action.__str__` (or `__repr__`) returns `self.name`:
     the argument that sets `name`, as `str()` of the instance gives it."""
-    for canon in sorted({c for r in value.refs for c in index.canonical(r)}):
-        chain = [info for c in index.mro(canon) if (info := index.class_info(c)) is not None]
-        attr = next((info.str_attr for info in chain if info.str_attr), None)
-        if attr is not None:
-            return _field_arg(value, chain, attr)
+    # Only classes already read: every value that is a constructor call passes through here, and
+    # reading each one's module would parse much of the tree.
+    with index.without_loading():
+        for canon in sorted({c for r in value.refs for c in index.canonical(r)}):
+            chain = [info for c in index.mro(canon) if (info := index.class_info(c)) is not None]
+            attr = next((info.str_attr for info in chain if info.str_attr), None)
+            if attr is not None:
+                return _field_arg(value, chain, attr)
     return None
 
 def instance_value(index: "Index", call: CallVal, tail: list[str], depth: int) -> Value:
@@ -43,7 +46,7 @@ def instance_value(index: "Index", call: CallVal, tail: list[str], depth: int) -
             ref = part.refs[0] if isinstance(part, Ref) and len(part.refs) == 1 else ""
             head, _, attr = ref.rpartition(").")
             if ref and f"{head})." in selves and "." not in attr:
-                part = _field_value(index, call, chain, attr, depth) or Unknown(f"`index.{attr}`")
+                part = _field_value(index, call, chain, attr, depth) or Unknown(f"`self.{attr}`")
             bound.append(part)
         return index.value(Concat(tuple(bound)) if isinstance(returned, Concat) else bound[0], depth + 1)
     return Unknown("attribute of an instance")

@@ -91,6 +91,15 @@ class Index:
         finally:
             self._allow_load = False
 
+    @contextmanager
+    def without_loading(self) -> Iterator[None]:
+        """Answer from the modules read so far only (lookups made for every value of a run)."""
+        saved, self._allow_load = self._allow_load, False
+        try:
+            yield
+        finally:
+            self._allow_load = saved
+
     def function(self, qual: str) -> FunctionInfo | None:
         """The project function or method named ``qual`` (``pkg.mod.f``, ``pkg.mod.Class.m``)."""
         found = self._split_module(qual)
@@ -141,18 +150,24 @@ class Index:
         """`system.instance(~pkg/Client).capture`: `pkg.Client().capture` when the callee returns an
         instance of the class it is given (`Type[T] -> T`); otherwise nothing (the plain call
         `system.instance().capture` is the other candidate the summary recorded)."""
+        callee, cls = self.type_arg_parts(ref)  # type: ignore[misc]
+        segs = split_ref(ref)
+        tail = segs[next(i for i, seg in enumerate(segs) if TYPE_ARG in seg) + 1 :]
+        # The container's module is read once the pre-filter makes it an export (Project._exports).
+        for canon in sorted(self.canonical(callee, depth + 1)):
+            fn = self.function(canon)
+            if fn is not None and fn.type_arg == 0:
+                return frozenset(self.canonical(join_ref(cls + "()", tail), depth + 1))
+        return frozenset()
+
+    def type_arg_parts(self, ref: str) -> tuple[str, str] | None:
+        """(callee, class) of a ref with a `Type[T]` candidate segment, else None."""
+        if TYPE_ARG not in ref:
+            return None
         segs = split_ref(ref)
         at = next(i for i, seg in enumerate(segs) if TYPE_ARG in seg)
         name, _, marked = segs[at].partition(TYPE_ARG)
-        cls = marked[:-1].replace("/", ".")
-        callee, tail = join_ref(".".join(segs[:at]), [name]) if at else name, segs[at + 1 :]
-        # The container's module need not hold a tracking call, so the pre-filter may not have read it.
-        with self.loading():
-            for canon in sorted(self.canonical(callee, depth + 1)):
-                fn = self.function(canon)
-                if fn is not None and fn.type_arg == 0:
-                    return frozenset(self.canonical(join_ref(cls + "()", tail), depth + 1))
-        return frozenset()
+        return (join_ref(".".join(segs[:at]), [name]) if at else name), marked[:-1].replace("/", ".")
 
     def _in_module(self, summary: ModuleSummary, rest: list[str], depth: int) -> set[str]:
         head, tail = rest[0], rest[1:]
@@ -299,7 +314,7 @@ class Index:
         if isinstance(value, CallVal) and self._str_call(value):
             # `Action("checkout.started")` with `class Action(str)`: the string itself.
             return self._value(value.args[0].value, depth + 1)
-        if isinstance(value, CallVal):
+        if isinstance(value, CallVal) and value.refs[0].rpartition(".")[2][:1].isupper():
             printed = instances.printed(self, value)
             if printed is not None:
                 return self._value(printed, depth + 1)

@@ -31,7 +31,7 @@ class StepResult:
 class ActionRun:
     """One run of the action: inputs, the `github` context, step outputs, and the runner's files."""
 
-    def __init__(self, action: Mapping[str, Any], inputs: Mapping[str, str], *, action_path: Path, workspace: Path, runner_temp: Path, env: Mapping[str, str]) -> None:
+    def __init__(self, action: Mapping[str, Any], inputs: Mapping[str, str], *, action_path: Path, workspace: Path, runner_temp: Path, env: Mapping[str, str], github: Mapping[str, str] | None = None) -> None:
         declared = action.get("inputs", {})
         unknown = set(inputs) - set(declared)
         if unknown:
@@ -39,7 +39,9 @@ class ActionRun:
         self.action = action
         self.inputs = {name: str(spec.get("default", "")) for name, spec in declared.items()}
         self.inputs.update(inputs)
-        self.github = {"action_path": str(action_path), "workspace": str(workspace)}
+        # `github.token` always exists on a runner (the job's GITHUB_TOKEN); a test passes a real one.
+        self.github = {"action_path": str(action_path), "workspace": str(workspace), "token": ""}
+        self.github.update(github or {})
         self.workspace, self.runner_temp, self.env = workspace, runner_temp, dict(env)
         # One summary file per run, as the runner gives each job its own.
         self.summary = Path(tempfile.mkstemp(prefix="step-summary-", suffix=".md", dir=runner_temp)[1])

@@ -6,8 +6,9 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 import yaml
@@ -193,3 +194,84 @@ def test_expression_helper_agrees_with_github_semantics(tmp_path: Path) -> None:
     assert run.evaluate("inputs.sarif == 'true' && steps.check.outputs.sarif-file != ''") is False
     assert run.evaluate("inputs.sarif == 'true'") is True
     assert run.substitute("x-${{ inputs.paths }}-y") == "x--y"
+
+
+# -- the PR checks step (`pr-checks: true`) ----------------------------------------------------
+# The stand-in GitHub and the shop PR of the App's tests (as tests/cli/test_pr_check.py uses them).
+_TESTS = CHECKOUT / "tests"
+for _folder in (_TESTS, _TESTS / "github_app"):
+    if str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
+
+from app_helpers import INSTALLATION  # noqa: E402
+from pr_helpers import NUMBER, REPO, PrShop, make_pr, pull_payload  # noqa: E402
+from standins.github_fake_repos import GitHubStandIn  # noqa: E402
+from tracker_setup import epic_with_story  # noqa: E402
+
+PR_STEP = "Check epic link and launch checklist"
+
+
+@pytest.fixture
+def standin() -> Iterator[GitHubStandIn]:
+    # Only installation tokens are used (issued directly), never the App's JWT, so no key is needed.
+    server = GitHubStandIn(4242, "unused").start()
+    yield server
+    server.stop()
+    assert server.violations == [], "requests that break GitHub's API description:\n" + "\n".join(server.violations)
+
+
+def _run_pr_checks(shop: PrShop, standin: GitHubStandIn, runner_temp: Path, env: dict[str, str], **inputs: str) -> tuple[ActionRun, dict[str, Any]]:
+    """The action in a `pull_request` job: $GITHUB_EVENT_PATH holds the saved payload, the checkout is the PR's head."""
+    event = shop.path.parent / "event.json"
+    event.write_text(json.dumps(pull_payload(shop, "opened")))
+    token, _ = standin.issue_token(INSTALLATION, 3600)
+    # As on a runner: GITHUB_API_URL and GITHUB_EVENT_PATH are in the environment, the token is
+    # only `github.token` (the step must pass it on itself).
+    job_env = {**runner_env(env), "GITHUB_API_URL": standin.url, "GITHUB_EVENT_PATH": str(event), "GITHUB_REPOSITORY": REPO}
+    job_env.pop("GITHUB_TOKEN", None)
+    # `--exit-zero`: the example shop's own findings must not decide the job here.
+    run = ActionRun(ACTION, {"args": "--exit-zero", **inputs}, action_path=runner_temp / "action", workspace=shop.path,
+                    runner_temp=runner_temp, env=job_env, github={"token": token})
+    return run, {r.name: r for r in run.run(skip=frozenset({INSTALL}))}
+
+
+@pytest.mark.parametrize(
+    ("body", "epic", "status"),
+    [("Closes #5", "success", 0), ("Closes #9", "failure", 1)],
+    ids=["story-of-an-epic", "lone-issue"],
+)
+def test_pr_checks_input_runs_the_epic_and_checklist_checks_on_the_event(
+    standin: GitHubStandIn, tmp_path: Path, runner_temp: Path, hook_env: dict[str, str], body: str, epic: str, status: int
+) -> None:
+    epic_with_story(standin)  # #5's parent #1 is an epic; #9 has no parent
+    shop = make_pr(tmp_path, standin, body=body)
+    run, steps = _run_pr_checks(shop, standin, runner_temp, hook_env, **{"pr-checks": "true"})
+    check = steps[PR_STEP]
+    assert check.ran and check.returncode == 0, check.stdout + check.stderr  # the step never fails by itself
+    assert check.outputs == {"exit-code": str(status)}, check.stdout + check.stderr
+    conclusions = dict(re.findall(r"^(productops/[\w-]+): (\w+):", check.stdout, re.M))
+    assert conclusions.keys() == {"productops/epic-link", "productops/launch-checklist"}, check.stdout
+    assert conclusions["productops/epic-link"] == epic
+    assert conclusions["productops/launch-checklist"] == "neutral"  # the shop has no checklist rules
+    assert f"## productops/epic-link: {epic}" in run.summary.read_text()
+    # It asked the stand-in about this PR and the linked issue, with the job's token.
+    paths = {c.path for c in standin.calls if c.status == 200}
+    assert f"/repos/{REPO}/pulls/{NUMBER}/files" in paths
+    assert f"/repos/{REPO}/issues/{body[-1]}" in paths
+    verdict = steps["Fail on findings"]
+    assert steps["Check tracking calls"].outputs["exit-code"] == "0"
+    assert verdict.ran and verdict.returncode == status, verdict.stderr
+    if status:
+        assert "productops-lint pr check exited with 1" in verdict.stderr
+
+
+def test_pr_checks_step_does_not_run_when_the_input_is_off(
+    standin: GitHubStandIn, tmp_path: Path, runner_temp: Path, hook_env: dict[str, str]
+) -> None:
+    epic_with_story(standin)
+    shop = make_pr(tmp_path, standin, body="Closes #9")  # would fail the epic check
+    run, steps = _run_pr_checks(shop, standin, runner_temp, hook_env)
+    assert not steps[PR_STEP].ran and steps[PR_STEP].outputs == {}
+    assert standin.calls == []
+    assert "productops/epic-link" not in run.summary.read_text()
+    assert steps["Fail on findings"].ran and steps["Fail on findings"].returncode == 0
