@@ -21,9 +21,9 @@ _POSITIONAL = {"submit": 0, "to_thread": 0, "run_in_executor": 1, "call_soon": 0
 # Runners that forward positional arguments only (their keywords are their own options).
 RUNNER_METHODS = frozenset(_POSITIONAL)
 _POSITIONAL_ONLY = frozenset({"run_in_executor", "call_soon", "call_soon_threadsafe"})
-# Thread-like constructors: the callable is `target=` (or `function`, Timer's position 1) and its
-# arguments come as an `args=` tuple and a `kwargs=` dict.
-_THREADS = {"threading.Thread": 0, "multiprocessing.Process": 1, "threading.Timer": 1}
+# Thread-like constructors: the callable's keyword and position (`Thread(group, target, ...)`,
+# `Timer(interval, function, ...)`); its arguments come as an `args=` tuple and a `kwargs=` dict.
+_THREADS = {"threading.Thread": ("target", 1), "multiprocessing.Process": ("target", 1), "threading.Timer": ("function", 1)}
 _PARTIAL = ("functools.partial",)
 
 
@@ -60,10 +60,11 @@ def _through_runner(call: CallSite) -> CallSite | None:
     last = {ref.rpartition(".")[2] for ref in call.refs}
     thread = next((_THREADS[r] for r in call.refs if r in _THREADS), None)
     if thread is not None:
-        target = _keyword(call.args, "target" if thread == 0 else "function")
-        if target is None and thread:
+        keyword, position = thread
+        target = _keyword(call.args, keyword)
+        if target is None:
             positional = [a for a in call.args if a.keyword is None and not a.star]
-            target = positional[thread] if len(positional) > thread else None
+            target = positional[position] if len(positional) > position else None
         args = _keyword(call.args, "args")
         kwargs = _keyword(call.args, "kwargs")
         forwarded = _unpacked(args, "*") + _unpacked(kwargs, "**")

@@ -254,7 +254,6 @@ class Index:
         calls pass for it (the modules read so far; the pre-filter makes the class an export when a
         call passes it something that leads to a tracker, so its module is read)."""
         out: set[str] = set()
-        suffix = "()" if is_call else ""
         for args in self.constructions().get(cls, ()):
             arg = next((a for a in args if a.keyword == param.name), None)
             positional = [a for a in args if a.keyword is None]
@@ -262,13 +261,8 @@ class Index:
                 a.star for a in positional[: param.index + 1]
             ):
                 arg = positional[param.index]
-            value = arg.value if arg is not None else None
-            if isinstance(value, Ref):
-                for r in value.refs:
-                    out |= self.canonical(join_ref(r + suffix, tail), depth + 1)
-            elif isinstance(value, CallVal):
-                for r in value.refs:
-                    out |= self.canonical(join_ref(r + "()" + suffix, tail), depth + 1)
+            if arg is not None:
+                out |= self._through_values((arg.value,), is_call, tail, depth, fallback="")
         return out
 
     def constructions(self) -> dict[str, list[tuple[Arg, ...]]]:

@@ -542,3 +542,22 @@ def test_an_object_handed_to_a_constructor_types_the_attribute_it_is_stored_in()
         ("app/worker.py", 7, "Worker Ran"),
         ("app/worker.py", 8, "Worker Aliased"),
     ]
+
+
+def test_timers_and_processes_hand_over_their_function_by_keyword_or_position() -> None:
+    files = {
+        "app.py": """
+            import multiprocessing
+            import threading
+            import posthog
+
+            def capture(name):
+                posthog.capture(name, distinct_id="u")
+
+            threading.Timer(5, capture, args=("Timer Fired",)).start()
+            threading.Timer(5, function=capture, kwargs={"name": "Timer Keyword"}).start()
+            multiprocessing.Process(target=capture, args=("Process Ran",)).start()
+            threading.Thread(None, capture, args=("Thread Positional",)).start()
+        """,
+    }
+    assert [f[2] for f in both(files)] == ["Timer Fired", "Timer Keyword", "Process Ran", "Thread Positional"]
