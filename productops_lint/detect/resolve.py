@@ -150,9 +150,7 @@ class Index:
         """`system.instance(~pkg/Client).capture`: `pkg.Client().capture` when the callee returns an
         instance of the class it is given (`Type[T] -> T`); otherwise nothing (the plain call
         `system.instance().capture` is the other candidate the summary recorded)."""
-        callee, cls = self.type_arg_parts(ref)  # type: ignore[misc]
-        segs = split_ref(ref)
-        tail = segs[next(i for i, seg in enumerate(segs) if TYPE_ARG in seg) + 1 :]
+        callee, cls, tail = _type_arg_split(ref)
         # The container's module is read once the pre-filter makes it an export (Project._exports).
         for canon in sorted(self.canonical(callee, depth + 1)):
             fn = self.function(canon)
@@ -160,14 +158,10 @@ class Index:
                 return frozenset(self.canonical(join_ref(cls + "()", tail), depth + 1))
         return frozenset()
 
-    def type_arg_parts(self, ref: str) -> tuple[str, str] | None:
+    @staticmethod
+    def type_arg_parts(ref: str) -> tuple[str, str] | None:
         """(callee, class) of a ref with a `Type[T]` candidate segment, else None."""
-        if TYPE_ARG not in ref:
-            return None
-        segs = split_ref(ref)
-        at = next(i for i, seg in enumerate(segs) if TYPE_ARG in seg)
-        name, _, marked = segs[at].partition(TYPE_ARG)
-        return (join_ref(".".join(segs[:at]), [name]) if at else name), marked[:-1].replace("/", ".")
+        return _type_arg_split(ref)[:2] if TYPE_ARG in ref else None
 
     def _in_module(self, summary: ModuleSummary, rest: list[str], depth: int) -> set[str]:
         head, tail = rest[0], rest[1:]
@@ -396,3 +390,11 @@ class Index:
         if isinstance(returned, SelfClassName):
             return Str(instance_class.rpartition(".")[2])
         return self.value(returned, depth + 1)
+
+
+def _type_arg_split(ref: str) -> tuple[str, str, list[str]]:
+    """`a.b.instance(~x/y/Client).capture` -> (`a.b.instance`, `x.y.Client`, [`capture`])."""
+    segs = split_ref(ref)
+    at = next(i for i, seg in enumerate(segs) if TYPE_ARG in seg)
+    name, _, marked = segs[at].partition(TYPE_ARG)
+    return join_ref(".".join(segs[:at]), [name]) if at else name, marked[:-1].replace("/", "."), segs[at + 1 :]

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `standins` imports as a package
 
 from app_helpers import SECRET  # noqa: E402
+from standins.github_api import make_app_key  # noqa: E402
 from standins.github_fake_repos import GitHubStandIn  # noqa: E402
 from standins.redis_server import RedisServer  # noqa: E402
 
@@ -28,14 +27,7 @@ APP_ID = 4242
 
 @pytest.fixture(scope="session")
 def app_key() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return private, public
+    return make_app_key()
 
 
 @pytest.fixture

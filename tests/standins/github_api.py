@@ -63,6 +63,31 @@ class Fault:
     revoke: bool = False
 
 
+def take_fault(faults: list[Fault], lock: Any, request: Request) -> Fault | None:
+    """The first fault still armed for this request, counted down once (stand-ins share it)."""
+    with lock:
+        for fault in faults:
+            if fault.times > 0 and fault.method == request.method and fault.path.search(request.path):
+                fault.times -= 1
+                return fault
+    return None
+
+
+def make_app_key() -> tuple[str, str]:
+    """A fresh RSA key pair for a test App, as (private PEM, public PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return private, public
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -161,12 +186,7 @@ class StandInServer:
         return kind.lower() in ("token", "bearer") and known is not None and known[1] > time.time()
 
     def _fault_for(self, request: Request) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.method == request.method and fault.path.search(request.path):
-                    fault.times -= 1
-                    return fault
-        return None
+        return take_fault(self.faults, self.lock, request)
 
     def revoke_tokens(self) -> None:
         """Forget every installation token, as GitHub does when one is revoked."""

@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from .github_api import Call, Fault, _QuietHandler
+from .github_api import Call, Fault, _QuietHandler, take_fault
 
 Server = TypeVar("Server", bound="TrackerServer")
 
@@ -74,12 +74,7 @@ class TrackerServer:
         raise NotImplementedError
 
     def _fault_for(self, request: Request) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.method == request.method and fault.path.search(request.path):
-                    fault.times -= 1
-                    return fault
-        return None
+        return take_fault(self.faults, self.lock, request)
 
     def _answer(self, request: Request) -> tuple[int, Any, dict[str, str]]:
         fault = self._fault_for(request)

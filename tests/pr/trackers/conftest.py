@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # so `standins` imports as a package
 
+from standins.github_api import make_app_key  # noqa: E402
 from standins.github_fake_repos import GitHubStandIn  # noqa: E402
 from standins.jira_api import JiraStandIn  # noqa: E402
 from standins.linear_api import LinearStandIn  # noqa: E402
@@ -20,14 +19,7 @@ from trackers_support import APP_ID  # noqa: E402
 
 @pytest.fixture(scope="session")
 def app_key() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return private, public
+    return make_app_key()
 
 
 @pytest.fixture
