@@ -1,6 +1,7 @@
 """Benchmark productops-lint against Fixit, semgrep and ripgrep, in one run on one machine.
 
-    python bench/run.py                 # full run (10-12 min on 2 cores): bench/results/latest.json
+    python bench/run.py                 # full run (about 15 min on 2 cores): bench/results/latest.json
+    python bench/run.py --projects prefect,zenml   # real projects to measure (`all`, `none`)
     python bench/run.py --quick         # small corpus, 1 repetition: bench/results/quick.json
     python bench/run.py --write-readme  # full run, then the tables into bench/README.md
     python bench/run.py --report-only --write-readme   # re-render README from latest.json
@@ -42,6 +43,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=600, help="seconds before one run is killed")
     p.add_argument("--slow", type=float, default=60, help="a row whose run takes longer is not repeated")
     p.add_argument("--only", help="regex of scenario keys to run (e.g. 'gen\\.|one\\.')")
+    p.add_argument("--projects", help="real projects to measure, comma-separated slugs, `all` or `none` "
+                   "(default: the six largest; --quick: none); see bench/README.md")
+    p.add_argument("--real-reps", type=int, help="repetitions on each real project (default 2; quick 1)")
+    p.add_argument("--real-short-reps", type=int, help="repetitions of a real project's rows under a second "
+                   "(default 5; quick 1)")
+    p.add_argument("--real-fixit-lines", type=int, default=5_000, help="lines of Fixit's subset on each real project")
     p.add_argument("--write-readme", action="store_true", help="put the tables into bench/README.md")
     p.add_argument("--report-only", action="store_true", help="measure nothing; render the last results")
     p.add_argument("--output", type=Path, help="results file (default results/latest.json; --quick: quick.json; "
@@ -49,6 +56,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.reps = args.reps or (1 if args.quick else 3)
     args.short_reps = args.short_reps or (1 if args.quick else 9)
+    args.real_reps = args.real_reps or (1 if args.quick else 2)
+    args.real_short_reps = args.real_short_reps or (1 if args.quick else 5)
     args.files = args.files or (1_000 if args.quick else 10_000)
     args.fixit_lines = args.fixit_lines or (5_000 if args.quick else 20_000)
     # A quick or partial run never overwrites the full results.
@@ -92,6 +101,10 @@ def scale_fixit(rows: list[dict[str, Any]]) -> None:
             row["estimated_full_cpu"] = startup_cpu + max(row["cpu"] - startup_cpu, 0.0) * row["scale"]
 
 
+def _size(corpus: Any) -> int:
+    return sum(p.stat().st_size for p in corpus.python_files())
+
+
 def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -109,6 +122,9 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     gen = corpora.generated_corpus(args.files, args.density, args.seed)
     real = corpora.real_corpus(args.quick)
     jobs = tuple(int(j) for j in args.jobs.split(",") if j)
+    from harness import projects
+
+    reals = [projects.project_corpus(slug) for slug in projects.select(args.projects, args.quick)]
     # Order matters: the one-file rows need the full cache the gen rows leave behind.
     plan = [
         *sc.lint_scenarios(gen, args.reps, jobs, args.short_reps),
@@ -117,6 +133,15 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         *sc.lint_scenarios(real, args.reps, jobs, args.short_reps),
         *sc.peer_scenarios(real, args.reps, args.fixit_lines, args.fixit_reps),
     ]
+    listings: dict[str, Path] = {}
+    for corpus in reals:
+        listings[corpus.name] = env.WORK / "floor" / f"{corpus.name}.txt"
+        plan += [
+            *sc.lint_scenarios(corpus, args.real_reps, jobs, args.real_short_reps),
+            sc.real_one_file(corpus, args.real_short_reps),
+            sc.ci_restored(corpus, projects.ci_clone(corpus), args.real_short_reps),
+            *sc.peer_scenarios(corpus, args.real_reps, args.real_fixit_lines, args.fixit_reps),
+        ]
     if args.only:
         plan = [s for s in plan if re.search(args.only, s.key)]
 
@@ -124,8 +149,15 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     # (byte-code compiled, binaries paged in), so no row pays a one-off cost the others don't.
     quiet = env.quiet_env()
     env.install_tool(log)
-    for corpus in (gen, real):
+    for corpus in (gen, real, *reals):
         run_once([env.tool("rg"), "-c", "--no-ignore", "-t", "py", "import", "."], corpus.root, quiet, 300)
+    # The floor rows parse what this code's cold run parses: listed now, after the install.
+    parsed: dict[str, int] = {}
+    for corpus in reals:
+        parsed[corpus.name] = sc.parsed_list(corpus, listings[corpus.name])
+        floor = sc.floor_scenario(corpus, listings[corpus.name], parsed[corpus.name], args.real_reps)
+        if not args.only or re.search(args.only, floor.key):
+            plan.append(floor)
     for s in sc.one_file_scenarios(gen, 1, 1):
         if s.key != "one.nocache":  # the slow one; compiles nothing the others don't
             run_once(s.cmd, s.cwd, quiet, args.timeout)
@@ -135,15 +167,19 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
 
     info = {c.name: {"description": c.description, "files": c.files, "lines": c.lines, "calls": c.calls,
                      "off_plan_calls": c.off_plan_calls, "peer_expected_findings": c.peer_expected_findings}
-            for c in (gen, real)}
+            for c in (gen, real, *reals)}
+    for corpus in reals:
+        info[corpus.name].update(real=True, parsed_files=parsed[corpus.name], bytes=_size(corpus))
     info["gen"]["calls_found"] = count_calls(gen)
     data = {
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "mode": "quick" if args.quick else "full",
         "machine": env.machine_info(),
-        "settings": {"reps": args.reps, "short_reps": args.short_reps, "fixit_reps": args.fixit_reps, "modules": args.files,
+        "settings": {"reps": args.reps, "short_reps": args.short_reps, "real_reps": args.real_reps,
+                     "real_short_reps": args.real_short_reps, "fixit_reps": args.fixit_reps, "modules": args.files,
                      "density": args.density, "seed": args.seed, "jobs": list(jobs),
-                     "fixit_lines": args.fixit_lines, "timeout_s": args.timeout, "slow_s": args.slow},
+                     "fixit_lines": args.fixit_lines, "real_fixit_lines": args.real_fixit_lines,
+                     "projects": [c.name for c in reals], "timeout_s": args.timeout, "slow_s": args.slow},
         "corpora": info,
         "scenarios": rows,
         "duration_s": round(time.monotonic() - started, 1),

@@ -9,13 +9,14 @@ import pathspec
 from productops_lint.baseline import filter_new, fingerprints, parse_baseline
 from productops_lint.config import Config, parse_config
 from productops_lint.detect.roots import with_inferred_roots
-from productops_lint.engine import Result, SourceProvider, analyze
+from productops_lint.engine import Result, analyze
 from productops_lint.files import DEFAULT_EXCLUDES, is_test_path
 from productops_lint.registry.diff import PlanDiff, diff_plans
 from productops_lint.registry.diff_render import render_diff_markdown
 from productops_lint.registry.loader import load_plan
 from productops_lint.registry.model import Plan
 from productops_lint.registry.paths import rule_paths_in
+from productops_lint.sources import SourceProvider
 from productops_lint.types import Diagnostic, Severity, TrackingCall, UserError
 
 CONFIG_FILE = "pyproject.toml"

@@ -1,15 +1,20 @@
-"""`productops-app`: serve (gunicorn, or Flask with --dev), worker (huey consumer), preview."""
+"""`productops-app`: serve (gunicorn, or Flask with --dev), worker (huey consumer), jobs, preview."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
+
 from productops_lint.cli_guard import GuardedGroup
 
 from .settings import Settings, SettingsError, from_env
+
+if TYPE_CHECKING:
+    from .queue import JobQueue
 
 
 def _settings() -> Settings:
@@ -50,7 +55,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         return
     from gunicorn.app.base import BaseApplication
 
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
@@ -71,6 +76,72 @@ def worker(threads: int) -> None:
 
     runtime = Runtime(_settings())
     Worker(runtime.queue, workers=threads).run()
+
+
+def _queue() -> "JobQueue":
+    from .context import Runtime
+
+    return Runtime(_settings()).queue
+
+
+@contextmanager
+def _storage_errors(queue: "JobQueue") -> Iterator[None]:
+    import sqlite3
+
+    import redis
+
+    try:
+        yield
+    except (redis.RedisError, sqlite3.Error) as exc:
+        where = queue.settings.redis_url or queue.settings.queue_path
+        raise click.ClickException(f"cannot reach the queue at {where}: {exc}") from None
+
+
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def jobs(ctx: click.Context, fmt: str) -> None:
+    """List queued, running and dead jobs; `retry` or `drop` dead ones."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .jobs import as_json, as_text
+
+    queue = _queue()
+    with _storage_errors(queue):
+        records = queue.store.list_jobs() + queue.store.dead_jobs()
+    click.echo(as_json(records) if fmt == "json" else as_text(records), nl=False)
+
+
+@jobs.command("retry")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every job in the dead-letter list.")
+def jobs_retry(ids: tuple[str, ...], every: bool) -> None:
+    """Queue dead jobs again (by delivery id), with their attempts reset."""
+    queue = _queue()
+    with _storage_errors(queue):
+        wanted = [job.id for job in queue.store.dead_jobs()] if every else list(ids)
+        if not wanted:
+            raise click.UsageError("name a job id, or pass --all" if not every else "no dead jobs")
+        missing = [job_id for job_id in wanted if not queue.retry_dead(job_id)]
+    for job_id in wanted:
+        if job_id not in missing:
+            click.echo(f"queued {job_id} again")
+    if missing:
+        raise click.ClickException(f"not in the dead-letter list: {', '.join(missing)}")
+
+
+@jobs.command("drop")
+@click.argument("ids", nargs=-1, required=True)
+def jobs_drop(ids: tuple[str, ...]) -> None:
+    """Remove dead jobs (by delivery id) from the dead-letter list for good."""
+    queue = _queue()
+    with _storage_errors(queue):
+        missing = [job_id for job_id in ids if not queue.store.drop_dead(job_id)]
+    for job_id in ids:
+        if job_id not in missing:
+            click.echo(f"dropped {job_id}")
+    if missing:
+        raise click.ClickException(f"not in the dead-letter list: {', '.join(missing)}")
 
 
 @main.command()

@@ -14,10 +14,21 @@ from github import Auth, Github, GithubException, GithubIntegration, GithubRetry
 from github.CheckRun import CheckRun
 from github.GithubObject import NonCompletableGithubObject
 from github.PaginatedList import PaginatedList
+from github.PullRequest import ReviewComment as NewReviewComment
 
 from .github_pr_client import PullRequestChecksClient
-from .github_safety import InstallationAuth, WriteSafeRetry, make_retry, reauthed
+from .github_safety import (
+    MAX_RATE_LIMIT_WAIT_SECONDS,
+    InstallationAuth,
+    WriteSafeRetry,
+    make_retry,
+    reauthed,
+    redact_tokens_in_logs,
+)
 from .settings import Settings
+
+# Git's mode for a symbolic link; submodules are entries of type "commit", not blobs.
+SYMLINK_MODE = "120000"
 
 __all__ = ["GitHubApp", "RepoClient", "make_retry", "is_transient", "now"]
 
@@ -89,8 +100,12 @@ class GitHubApp:
         settings: Settings,
         retry: GithubRetry | None = None,
         shared_lock: Callable[[int], ContextManager[None]] | None = None,
+        timeout: int = 15,
     ) -> None:
         self.settings = settings
+        redact_tokens_in_logs()
+        # Seconds PyGithub waits for each answer (its default); a timeout is a transient failure.
+        self.timeout = timeout
         # The store's lock, held across worker processes and machines (see Store.write_lock).
         self.shared_lock = shared_lock
         self._retry = _write_safe(retry or make_retry())
@@ -100,6 +115,7 @@ class GitHubApp:
             auth=Auth.AppAuth(settings.app_id, settings.private_key),
             base_url=settings.api_url,
             retry=self._retry,
+            timeout=timeout,
         )
         self._lock = threading.Lock()
         self._auths: dict[int, InstallationAuth] = {}
@@ -127,6 +143,7 @@ class GitHubApp:
                     auth=auth,
                     base_url=self.settings.api_url,
                     retry=self._retry,
+                    timeout=self.timeout,
                     seconds_between_requests=None,
                     seconds_between_writes=self.settings.write_interval_seconds or None,
                     lazy=True,
@@ -145,8 +162,10 @@ def _write_safe(retry: GithubRetry) -> GithubRetry:
     """Whatever retry is configured, writes are never replayed blindly (see WriteSafeRetry)."""
     if isinstance(retry, WriteSafeRetry):
         return retry
+    bound = retry.max_rate_limit_wait
     return WriteSafeRetry(total=retry.total, backoff_factor=retry.backoff_factor, allowed_methods=retry.allowed_methods,
-                          secondary_rate_wait=retry.secondary_rate_wait)
+                          secondary_rate_wait=retry.secondary_rate_wait,
+                          max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_SECONDS if bound is None else bound)
 
 
 class RepoClient(PullRequestChecksClient):
@@ -189,9 +208,12 @@ class RepoClient(PullRequestChecksClient):
 
     @reauthed
     def tree(self, sha: str) -> dict[str, str]:
-        """Every blob of the commit's tree: path -> blob SHA."""
+        """Every regular file of the commit's tree: path -> blob SHA.
+
+        Symlinks (mode 120000, whose blob is the target's path) are left out: the App reads only
+        the repository's own files, and a link in a pull request is never followed (SECURITY.md)."""
         tree = self._repo.get_git_tree(sha, recursive=True)
-        return {e.path: e.sha for e in tree.tree if e.type == "blob"}
+        return {e.path: e.sha for e in tree.tree if e.type == "blob" and e.mode != SYMLINK_MODE}
 
     @reauthed
     def blob(self, sha: str) -> bytes:
@@ -240,7 +262,7 @@ class RepoClient(PullRequestChecksClient):
         self._annotations[run.id] = before + batch
 
     @reauthed
-    def create_review(self, number: int, commit_sha: str, body: str, comments: list[dict[str, Any]]) -> None:
+    def create_review(self, number: int, commit_sha: str, body: str, comments: list[NewReviewComment]) -> None:
         bot = self.app.bot_login()
         # GitHub makes a review and its comments at once: if one of the comments is there, so is the review.
         wanted = {c["body"] for c in comments}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import base64
 import uuid
-from typing import TYPE_CHECKING, Any, Callable, ContextManager
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, TypeVar
 
 from github import GithubException
 from github.CheckRun import CheckRun
+from github.Repository import Repository
 
 from .github_safety import reauthed, write_once
 
 if TYPE_CHECKING:
     from .github import GitHubApp
 
+T = TypeVar("T")
 
 class PullRequestChecksClient:
     """The calls of the PR checks and commands (epic link, launch checklist, `/productops`), mixed into RepoClient.
@@ -23,7 +25,7 @@ class PullRequestChecksClient:
     """
 
     # Set by RepoClient.
-    _repo: Any
+    _repo: Repository
     app: "GitHubApp"
     full_name: str
     installation_id: int
@@ -31,7 +33,7 @@ class PullRequestChecksClient:
     def _writing(self) -> ContextManager[None]:
         raise NotImplementedError
 
-    def _write(self, send: Callable[[], Any], find: Callable[[], Any] | None = None) -> Any:
+    def _write(self, send: Callable[[], T], find: Callable[[], T | None] | None = None) -> T:
         with self._writing():
             return write_once(send, find, self.app.write_backoff)
 

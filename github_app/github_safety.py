@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import logging
+import re
 import threading
 import time
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import requests
 from github import Auth, GithubException, GithubRetry
+from github.GithubException import RateLimitExceededExceedsMaxWait
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
@@ -23,6 +26,9 @@ WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 TOKEN_REFRESH_MARGIN_SECONDS = 5 * 60
 # Tries of one write whose answer was lost (each after looking for what the last one made).
 WRITE_ATTEMPTS = 4
+# The longest a job sleeps on GitHub's word (Retry-After, x-ratelimit-reset, the secondary-limit
+# minute); a longer wait fails the attempt as transient and the queue retries the job later.
+MAX_RATE_LIMIT_WAIT_SECONDS = 60.0
 
 
 class WriteSafeRetry(GithubRetry):
@@ -33,6 +39,15 @@ class WriteSafeRetry(GithubRetry):
     was sent may come after GitHub did the write: those surface to ``RepoClient``, which looks for
     what the write made before sending it again.
     """
+
+    def get_retry_after(self, response: Any) -> float | None:
+        """GitHub's Retry-After, slept by urllib3 before the retry; refused above ``max_rate_limit_wait``."""
+        seconds: float | None = super().get_retry_after(response)
+        bound = self.max_rate_limit_wait
+        if seconds is not None and bound is not None and seconds > bound:
+            message = f"rate limit: GitHub asks to wait {seconds:g} s, longer than the {bound:g} s a job waits"
+            raise RateLimitExceededExceedsMaxWait(response.status, {"message": message}, dict(response.headers), wait=seconds)
+        return seconds
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() in WRITES and status_code >= 500:
@@ -61,7 +76,7 @@ def lost_answer(exc: BaseException) -> bool:
     return isinstance(exc, (requests.ConnectionError, requests.Timeout))
 
 
-def write_once(send: Callable[[], T], find: Optional[Callable[[], Optional[T]]], backoff: float) -> T:
+def write_once(send: Callable[[], T], find: Callable[[], T | None] | None, backoff: float) -> T:
     """Send a write; when its answer is lost, take what it made (``find``) or send it again.
 
     ``find`` is None for writes that are idempotent by themselves (an edit sets the same body twice).
@@ -149,6 +164,28 @@ def reauthed(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
+# A JSON "token" field, whatever the token's length, alphabet or escapes (GitHub documents no format).
+_TOKEN_FIELD = re.compile(r'("token"\s*:\s*")(?:[^"\\]|\\.)*(")')
+
+
+class RedactTokens(logging.Filter):
+    """Takes installation tokens out of PyGithub's debug lines: it logs every answer's body, and the
+    access-token answer's body is the token. Authorization headers PyGithub masks itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if '"token"' in message:
+            record.msg, record.args = _TOKEN_FIELD.sub(r"\1(installation token removed)\2", message), None
+        return True
+
+
+def redact_tokens_in_logs() -> None:
+    """Install RedactTokens on PyGithub's request logger, once per process."""
+    logger = logging.getLogger("github.Requester")
+    if not any(isinstance(f, RedactTokens) for f in logger.filters):
+        logger.addFilter(RedactTokens())
+
+
 def make_retry() -> GithubRetry:
     """Retries for 5xx answers and primary/secondary rate limits, honouring Retry-After; writes only
     where GitHub certainly did nothing (see WriteSafeRetry)."""
@@ -156,4 +193,5 @@ def make_retry() -> GithubRetry:
         total=4,
         backoff_factor=0.5,
         allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_SECONDS,
     )

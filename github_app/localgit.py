@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .github import ChangedFile
+from .github import SYMLINK_MODE, ChangedFile
 
 _STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "C": "copied", "T": "changed"}
 
@@ -32,17 +32,24 @@ class LocalRepo:
     def merge_base(self, a: str, b: str) -> str:
         return self.git("merge-base", a, b).decode().strip()
 
-    def tree(self, sha: str) -> dict[str, str]:
-        """Every blob of the commit's tree: path -> blob SHA (like GitHub's recursive tree)."""
-        out: dict[str, str] = {}
+    def entries(self, sha: str) -> dict[str, tuple[str, str]]:
+        """Every blob of the commit's tree with its mode: path -> (mode, blob SHA), symlinks included."""
+        out: dict[str, tuple[str, str]] = {}
         for entry in self.git("ls-tree", "-r", "-z", sha).split(b"\0"):
             if not entry:
                 continue
             meta, path = entry.split(b"\t", 1)
-            _mode, kind, blob = meta.decode().split()
+            mode, kind, blob = meta.decode().split()
             if kind == "blob":
-                out[path.decode()] = blob
+                out[path.decode()] = (mode, blob)
         return out
+
+    def tree(self, sha: str) -> dict[str, str]:
+        """Every regular file of the commit's tree: path -> blob SHA (like RepoClient.tree).
+
+        A symlink's blob is its target's path; it is left out, as a checkout would follow it
+        outside the repository (see SECURITY.md)."""
+        return {path: blob for path, (mode, blob) in self.entries(sha).items() if mode != SYMLINK_MODE}
 
     def blob(self, sha: str) -> bytes:
         return self.git("cat-file", "blob", sha)

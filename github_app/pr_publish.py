@@ -9,7 +9,15 @@ from github.CheckRun import CheckRun
 
 from productops_lint.pr.render import check_text
 from productops_lint.pr.run import Outcome, section_markdown
-from productops_lint.pr.types import ACTION_REQUIRED, CHECKLIST_CHECK, EPIC_CHECK, FAILURE, SUCCESS, CheckResult, Tick
+from productops_lint.pr.types import (
+    ACTION_REQUIRED,
+    CHECKLIST_CHECK,
+    EPIC_CHECK,
+    FAILURE,
+    SUCCESS,
+    CheckResult,
+    Tick,
+)
 
 from .github import RepoClient, now
 from .publish import sync_sections

@@ -3,19 +3,23 @@
 # huey removes a task from its queue when a worker takes it, so a worker killed mid-job would drop
 # it. Every job is therefore first recorded in the Store; a worker claims it with a lease that a
 # heartbeat renews and deletes the record on completion, and every worker requeues the jobs whose
-# lease ran out (at start and then periodically).
+# lease ran out (at start and then periodically). A job that fails for good (its attempts spent, an
+# error a retry cannot fix, or a worker that died during every attempt) moves to the dead-letter
+# list, where `productops-app jobs` shows it and can queue it again.
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import uuid
 from typing import Callable
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey
 from huey.consumer import Consumer
+from huey.storage import SqliteStorage
 
 from .settings import Settings
 from .store import Store
@@ -30,7 +34,20 @@ Runner = Callable[[Event, int, bool], None]
 def make_huey(settings: Settings) -> Huey:
     if settings.redis_url:
         return RedisHuey("productops", url=settings.redis_url, results=False)
-    return SqliteHuey("productops", filename=settings.queue_path, results=False)
+    # The Store's busy timeout: under a burst of webhooks a writer may wait its turn for a while.
+    return Huey("productops", storage_class=_SqliteStorage, filename=settings.queue_path, results=False, timeout=30)
+
+
+class _SqliteStorage(SqliteStorage):  # type: ignore[misc]  # huey ships no types, so SqliteStorage is Any
+    """huey's SQLite storage with the Store's durability setting (WAL, synchronous=NORMAL)."""
+
+    def _create_connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = super()._create_connection()
+        # SQLite's default (FULL) syncs the disk at every commit, under the file's write lock, so
+        # webhook acks wait in line for the disk (bench/README.md). In WAL mode NORMAL cannot corrupt
+        # the file and loses nothing when a process dies; only a power cut can undo the last commits.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
 
 
 class JobQueue:
@@ -55,10 +72,9 @@ class JobQueue:
 
     def submit(self, event: Event) -> bool:
         """Record and queue the delivery; False when it was seen and did not fail."""
-        if not self.store.claim_delivery(event.delivery):
+        if not self.store.accept(event.delivery, event.to_data()):
             return False
         try:
-            self.store.add_job(event.delivery, event.to_data())
             self.task(event.delivery)
         except Exception:
             # Forget the claim so GitHub's redelivery of this delivery is processed.
@@ -74,18 +90,44 @@ class JobQueue:
             self.task(job_id)
         return reclaimed
 
+    def retry_dead(self, job_id: str) -> bool:
+        """Queue a dead job again with fresh attempts; False when it is not in the dead-letter list."""
+        if not self.store.revive_job(job_id):
+            return False
+        # The job id is the delivery id: its outcome is open again, so a redelivery is not run twice.
+        self.store.claim_delivery(job_id)
+        self.task(job_id)
+        return True
+
+    def _bury(self, job_id: str, delivery: str, reason: str) -> None:
+        log.error("job %s is dead: %s", job_id, reason)
+        self.store.dead_letter(job_id, reason)
+        self.store.finish_delivery(delivery, ok=False)
+
     def _heartbeat(self, job_id: str, stop: threading.Event) -> None:
         interval = self.settings.job_lease_seconds / 3
         while not stop.wait(interval):
-            self.store.renew_job(job_id, self.worker_id, self.settings.job_lease_seconds)
+            try:
+                self.store.renew_job(job_id, self.worker_id, self.settings.job_lease_seconds)
+            except Exception as exc:  # storage briefly away (a Redis restart): keep beating
+                log.warning("renewing the lease of job %s failed: %s", job_id, exc)
 
     def _process(self, job_id: str) -> None:
         claimed = self.store.claim_job(job_id, self.worker_id, self.settings.job_lease_seconds)
         if claimed is None:
             return  # done already, or another worker holds a live lease
         data, attempt = claimed
-        event = Event.from_data(data)
-        final = attempt >= self.settings.max_attempts
+        limit = self.settings.max_attempts
+        if attempt > limit:
+            # Every attempt ended with its worker gone (killed, out of memory): running it again would too.
+            self._bury(job_id, job_id, f"its worker stopped during each of {attempt - 1} attempts")
+            return
+        try:
+            event = Event.from_data(data)
+        except (KeyError, TypeError) as exc:
+            self._bury(job_id, job_id, f"unreadable job record ({type(exc).__name__}: {exc})")
+            return
+        final = attempt >= limit
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
         beat.start()
@@ -99,8 +141,11 @@ class JobQueue:
                 self.task.schedule((job_id,), delay=delay)
                 return
             log.exception("job %s failed on attempt %d", job_id, attempt)
-            self.store.complete_job(job_id)
-            self.store.finish_delivery(event.delivery, ok=False)
+            why = f"{type(exc).__name__}: {exc}"
+            if self._is_transient(exc):
+                self._bury(job_id, event.delivery, f"gave up after {attempt} attempts: {why}")
+            else:
+                self._bury(job_id, event.delivery, f"not retried (a retry cannot fix it): {why}")
             return
         finally:
             stop.set()
@@ -108,7 +153,7 @@ class JobQueue:
         self.store.finish_delivery(event.delivery, ok=True)
 
 
-class _EmbeddedConsumer(Consumer):
+class _EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey ships no types, so Consumer is Any
     """A consumer that leaves signal handling to its host (tests, or a thread of another program)."""
 
     def _set_signal_handlers(self) -> None:

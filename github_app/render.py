@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from productops_lint.fix import EditConflict, apply_edits, split_lines
 
 from .analysis import Diagnostic, Severity
 from .diffhunks import commentable
 from .pipeline import FAILURE, NEUTRAL, SUCCESS, Evaluation
+
+if TYPE_CHECKING:
+    from github.PullRequest import ReviewComment as NewReviewComment
+from .untrusted import code_span, fenced, inline, neutral
 
 # GitHub's limits: check-run summary/text 65535 characters, a comment body 65536, 50 annotations
 # per request. We stop listing annotations well before the UI stops being useful.
@@ -63,7 +69,8 @@ def _findings_section(title: str, diagnostics: Sequence[Diagnostic]) -> list[str
     lines += [f"| `{code}` | {count} |" for code, count in sorted(counts.items())]
     lines.append("")
     shown = sorted(diagnostics, key=lambda d: (d.path, d.span, d.code))[:MAX_LISTED_FINDINGS]
-    lines += [f"- `{_where(d)}` **{d.code}** {_message(d)}" for d in shown]
+    # Messages and paths quote the PR's code: made inert (see untrusted.py and SECURITY.md).
+    lines += [f"- {code_span(_where(d))} **{d.code}** {inline(_message(d))}" for d in shown]
     if len(diagnostics) > len(shown):
         lines.append(f"- _…and {len(diagnostics) - len(shown)} more (see the check run's annotations)._")
     return lines
@@ -73,13 +80,13 @@ def summary_markdown(evaluation: Evaluation) -> str:
     """The body shared by the check-run summary and the sticky comment."""
     lines = [f"{_ICON.get(evaluation.conclusion, '')} **{evaluation.title}** at `{evaluation.head_sha[:7]}`"]
     if evaluation.error:
-        lines += ["", "```text", evaluation.error, "```"]
+        lines += ["", fenced(evaluation.error, "text").rstrip("\n")]
     lines += _findings_section("Findings by code", evaluation.diagnostics)
     if evaluation.baselined:
         lines += ["", f"{evaluation.baselined} known {'finding is' if evaluation.baselined == 1 else 'findings are'} "
                   "recorded in the baseline and not shown."]
     if evaluation.plan_diff:
-        lines += ["", evaluation.plan_diff.rstrip("\n")]
+        lines += ["", neutral(evaluation.plan_diff.rstrip("\n"))]
     if evaluation.rules_changed and not evaluation.error:
         if evaluation.pr_plan_diagnostics:
             lines += _findings_section("With this pull request's rules", evaluation.pr_plan_diagnostics)
@@ -138,10 +145,10 @@ class Suggestion:
     line: int
     body: str
 
-    def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "line": self.line, "side": "RIGHT", "body": self.body}
+    def to_api(self) -> NewReviewComment:
+        data: NewReviewComment = {"path": self.path, "line": self.line, "side": "RIGHT", "body": self.body}
         if self.start_line != self.line:
-            data.update(start_line=self.start_line, start_side="RIGHT")
+            data["start_line"], data["start_side"] = self.start_line, "RIGHT"
         return data
 
 
@@ -149,23 +156,18 @@ def _fixed_lines(d: Diagnostic, source: str) -> tuple[int, int, str] | None:
     """(first, last, new text) when the fix edits only one line range of the diagnostic's file."""
     if d.fix is None or not d.fix.edits or any(e.path != d.path for e in d.fix.edits):
         return None
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)  # as the parser counts lines, which is how spans count them
     first = min(e.span.start_line for e in d.fix.edits)
     last = max(e.span.end_line for e in d.fix.edits)
     if first < 1 or last > len(lines):
         return None
-    block = "".join(lines[first - 1 : last])
-
-    def offset(line: int, col: int) -> int:
-        return sum(len(lines[i]) for i in range(first - 1, line - 1)) + col
-
-    new = block
-    edits = sorted(d.fix.edits, key=lambda e: e.span, reverse=True)
-    for earlier, later in zip(edits[1:], edits):
-        if (earlier.span.end_line, earlier.span.end_col) > (later.span.start_line, later.span.start_col):
-            return None  # overlapping edits cannot be shown as one suggestion
-    for e in edits:
-        new = new[: offset(e.span.start_line, e.span.start_col)] + e.replacement + new[offset(e.span.end_line, e.span.end_col) :]
+    try:
+        fixed = apply_edits(source, d.fix.edits)
+    except EditConflict:
+        return None  # overlapping edits cannot be shown as one suggestion
+    # The edits lie within lines first..last, so the text before and after those lines is unchanged.
+    before, after = sum(len(line) for line in lines[: first - 1]), sum(len(line) for line in lines[last:])
+    new = fixed[before : len(fixed) - after]
     return first, last, new if new.endswith("\n") else new + "\n"
 
 
@@ -183,7 +185,7 @@ def suggestions(evaluation: Evaluation, limit: int) -> list[Suggestion]:
         first, last, text = fixed
         title = d.fix_title or (d.fix.title if d.fix else "Apply the fix")
         body = (
-            f"**{d.code}** {d.message}\n\n{title}:\n\n```suggestion\n{text}```\n{finding_marker(fp)}"
+            f"**{d.code}** {inline(d.message)}\n\n{inline(title)}:\n\n{fenced(text, 'suggestion')}{finding_marker(fp)}"
         )
         out.append(Suggestion(fp, d.path, first, last, body))
     return out

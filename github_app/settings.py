@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, TypeVar
 from urllib.parse import urlparse
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_QUEUE_PATH = "productops-queue.sqlite3"
@@ -49,16 +52,28 @@ class Settings:
         return "redis" if self.redis_url else "sqlite"
 
 
+def _read_secret_file(name: str, path: str) -> str:
+    """The text of a key or secret file, with one warning line when group or others may read it."""
+    try:
+        text = Path(path).read_text()
+        mode = Path(path).stat().st_mode
+    except OSError as exc:
+        raise ValueError(f"cannot read `{path}`: {exc.strerror}") from None
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        # A warning, not a refusal: some platforms mount secrets group-readable on purpose.
+        log.warning("%s: `%s` is readable by %s; make it readable by the App's user only (chmod 600)",
+                    name, path, "group and others" if mode & stat.S_IROTH and mode & stat.S_IRGRP
+                    else "others" if mode & stat.S_IROTH else "its group")
+    return text
+
+
 def _private_key(env: Mapping[str, str]) -> str:
     text = env.get("GITHUB_PRIVATE_KEY", "")
     name = "GITHUB_PRIVATE_KEY"
     path = env.get("GITHUB_PRIVATE_KEY_PATH", "")
     if not text and path:
         name = "GITHUB_PRIVATE_KEY_PATH"
-        try:
-            text = Path(path).read_text()
-        except OSError as exc:
-            raise ValueError(f"cannot read `{path}`: {exc.strerror}") from None
+        text = _read_secret_file(name, path)
     if not text:
         raise LookupError("GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH")
     # Platforms that cannot hold newlines in variables pass the PEM with literal "\n".
@@ -68,7 +83,19 @@ def _private_key(env: Mapping[str, str]) -> str:
     try:
         load_pem_private_key(text.encode(), password=None)
     except (ValueError, TypeError) as exc:
+        # The loader's message names what is wrong, never the key's text.
         raise ValueError(f"{name} is not a PEM private key without passphrase ({exc})") from None
+    return text
+
+
+def _webhook_secret(env: Mapping[str, str]) -> str:
+    text = env.get("GITHUB_WEBHOOK_SECRET", "").strip()
+    path = env.get("GITHUB_WEBHOOK_SECRET_PATH", "").strip()
+    if not text and path:
+        # The file's final newline is an editor's, not part of the secret.
+        text = _read_secret_file("GITHUB_WEBHOOK_SECRET_PATH", path).rstrip("\r\n")
+    if not text:
+        raise LookupError("GITHUB_WEBHOOK_SECRET or GITHUB_WEBHOOK_SECRET_PATH")
     return text
 
 
@@ -117,7 +144,6 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             problems.append((name, str(exc)))
 
     read("GITHUB_APP_ID", "app_id", _positive(int), required=True)
-    read("GITHUB_WEBHOOK_SECRET", "webhook_secret", str, required=True)
     read("GITHUB_API_URL", "api_url", lambda v: _url(v, ("https", "http")))
     read("PRODUCTOPS_REDIS_URL", "redis_url", lambda v: _url(v, ("redis", "rediss", "unix")))
     read("PRODUCTOPS_QUEUE_PATH", "queue_path", _queue_path)
@@ -126,6 +152,12 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     read("PRODUCTOPS_MAX_ATTEMPTS", "max_attempts", _positive(int))
     read("PRODUCTOPS_RETRY_DELAY_SECONDS", "retry_delay_seconds", _positive(float, allow_zero=True))
     read("PRODUCTOPS_WRITE_INTERVAL_SECONDS", "write_interval_seconds", _positive(float, allow_zero=True))
+    try:
+        values["webhook_secret"] = _webhook_secret(env)
+    except LookupError:
+        problems.append(("GITHUB_WEBHOOK_SECRET", "is required but not set (or set GITHUB_WEBHOOK_SECRET_PATH)"))
+    except ValueError as exc:
+        problems.append(("GITHUB_WEBHOOK_SECRET_PATH", str(exc)))
     try:
         values["private_key"] = _private_key(env)
     except LookupError:
@@ -143,7 +175,8 @@ ENVIRONMENT: dict[str, str] = {
     "GITHUB_APP_ID": "The App's numeric id (required).",
     "GITHUB_PRIVATE_KEY": "The App's private key, PEM text (this or GITHUB_PRIVATE_KEY_PATH is required).",
     "GITHUB_PRIVATE_KEY_PATH": "Path of a file holding the App's private key.",
-    "GITHUB_WEBHOOK_SECRET": "The webhook secret set on the App (required).",
+    "GITHUB_WEBHOOK_SECRET": "The webhook secret set on the App (this or GITHUB_WEBHOOK_SECRET_PATH is required).",
+    "GITHUB_WEBHOOK_SECRET_PATH": "Path of a file holding the webhook secret.",
     "GITHUB_API_URL": "REST API root; https://HOST/api/v3 for GitHub Enterprise Server.",
     "PRODUCTOPS_REDIS_URL": "Use Redis for the queue and delivery state (several replicas and workers).",
     "PRODUCTOPS_QUEUE_PATH": "SQLite file of the queue and delivery state when Redis is not set.",

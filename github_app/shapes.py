@@ -19,7 +19,8 @@ _compile_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _definitions() -> Mapping[str, Any]:
     text = resources.files(SCHEMA_PACKAGE).joinpath("schema.json").read_text(encoding="utf-8")
-    return json.loads(text)["definitions"]
+    definitions: Mapping[str, Any] = json.loads(text)["definitions"]
+    return definitions
 
 
 def known(event: str, action: str | None) -> bool:

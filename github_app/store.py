@@ -1,8 +1,7 @@
-"""Durable state beside the queue: delivery outcomes, pending jobs with leases, latest PR heads, publications."""
+"""The Store on SQLite: tables in the queue's own file (the default, one machine)."""
 
 from __future__ import annotations
 
-import abc
 import fcntl
 import hashlib
 import json
@@ -10,103 +9,27 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, ContextManager, Iterator
 
-# Delivery states: a redelivery is processed again only after `failed`.
-QUEUED, SUCCEEDED, FAILED = "queued", "succeeded", "failed"
-# GitHub lets a delivery be redelivered for a few days; remember outcomes a little longer.
-DELIVERY_TTL_SECONDS = 8 * 24 * 3600
-HEAD_TTL_SECONDS = 90 * 24 * 3600
+from .store_base import (
+    DELIVERY_TTL_SECONDS,
+    FAILED,
+    HEAD_TTL_SECONDS,
+    JOB_DEAD,
+    JOB_QUEUED,
+    JOB_RUNNING,
+    QUEUED,
+    SUCCEEDED,
+    JobRecord,
+    Publication,
+    Store,
+)
 
-
-@dataclass(frozen=True)
-class Publication:
-    """The tracking-plan check of one (repo, PR, head): the run that holds it and whether it was published."""
-
-    base: str
-    run_id: int
-    done: bool
-
-
-class Store(abc.ABC):
-    """What the web process and the workers share, kept in the queue's own storage."""
-
-    @abc.abstractmethod
-    def claim_delivery(self, delivery: str) -> bool:
-        """Mark ``delivery`` queued; False when it is already queued, running or succeeded."""
-
-    @abc.abstractmethod
-    def finish_delivery(self, delivery: str, ok: bool) -> None: ...
-
-    @abc.abstractmethod
-    def delivery_state(self, delivery: str) -> str | None: ...
-
-    @abc.abstractmethod
-    def set_head(self, repo: str, number: int, sha: str, at: float) -> None:
-        """Remember the PR's head as of ``at`` (the PR's updated_at): older news never wins, since
-        GitHub does not promise to deliver webhooks in order."""
-
-    @abc.abstractmethod
-    def head(self, repo: str, number: int) -> str | None: ...
-
-    @abc.abstractmethod
-    def add_job(self, job_id: str, data: dict[str, Any]) -> None:
-        """Record a job before it is queued, so it survives a worker that dies holding it."""
-
-    @abc.abstractmethod
-    def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
-        """Take the job for ``lease`` seconds; return its data and attempt number, or None when
-        it is done or another worker's lease is still running."""
-
-    @abc.abstractmethod
-    def renew_job(self, job_id: str, worker: str, lease: float) -> bool: ...
-
-    @abc.abstractmethod
-    def release_job(self, job_id: str, worker: str) -> None:
-        """Give the job back (a retry is scheduled) without counting it done."""
-
-    @abc.abstractmethod
-    def complete_job(self, job_id: str) -> None: ...
-
-    @abc.abstractmethod
-    def reclaim_stale(self, unclaimed_after: float) -> list[str]:
-        """Free the jobs whose lease ran out, or that nobody claimed for ``unclaimed_after`` seconds,
-        mark them queued now and return their ids (the caller queues them again)."""
-
-    @abc.abstractmethod
-    def pending_jobs(self) -> list[str]: ...
-
-    @abc.abstractmethod
-    def ping(self) -> bool: ...
-
-    @abc.abstractmethod
-    def record_tick(self, repo: str, number: int, item: str, checked: bool, by: str, at: str) -> None:
-        """Remember who last ticked or unticked a checklist item, and when (ISO time; older news never wins)."""
-
-    @abc.abstractmethod
-    def ticks(self, repo: str, number: int) -> list[tuple[str, bool, str, str]]:
-        """(item, checked, by, at) of every recorded tick of the PR, by item."""
-
-    @abc.abstractmethod
-    def publication(self, repo: str, number: int, head: str) -> Publication | None:
-        """What the tracking-plan check did for this head (read under ``pr_lock``)."""
-
-    @abc.abstractmethod
-    def record_publication(self, repo: str, number: int, head: str, publication: Publication) -> None: ...
-
-    @abc.abstractmethod
-    def pr_lock(self, repo: str, number: int) -> ContextManager[None]:
-        """Held while the PR checks publish for one pull request, across every worker: two jobs for the
-        same PR (a push and a label) must not both create a check run or both insert the checklist."""
-
-    @abc.abstractmethod
-    def write_lock(self, installation_id: int) -> ContextManager[None]:
-        """Held while writing to GitHub for one installation, across every worker process.
-
-        GitHub's secondary rate limits count concurrent writes per installation, so two workers
-        (or two machines sharing Redis) must take turns.
-        """
+# The Store and its records are imported from here, beside the stores that implement it.
+__all__ = [
+    "DELIVERY_TTL_SECONDS", "FAILED", "HEAD_TTL_SECONDS", "JOB_DEAD", "JOB_QUEUED", "JOB_RUNNING", "QUEUED",
+    "SUCCEEDED", "JobRecord", "Publication", "SqliteStore", "Store", "open_store",
+]
 
 
 class SqliteStore(Store):
@@ -127,6 +50,10 @@ class SqliteStore(Store):
     CREATE TABLE IF NOT EXISTS productops_publication (
         repo TEXT NOT NULL, number INTEGER NOT NULL, head TEXT NOT NULL, base TEXT NOT NULL,
         run_id INTEGER NOT NULL, done INTEGER NOT NULL, updated REAL NOT NULL, PRIMARY KEY (repo, number, head));
+    CREATE INDEX IF NOT EXISTS productops_delivery_updated ON productops_delivery (updated);
+    CREATE INDEX IF NOT EXISTS productops_publication_updated ON productops_publication (updated);
+    CREATE TABLE IF NOT EXISTS productops_dead (
+        id TEXT PRIMARY KEY, data TEXT NOT NULL, attempts INTEGER NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL);
     """
 
     def __init__(self, path: str) -> None:
@@ -140,6 +67,9 @@ class SqliteStore(Store):
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL cannot corrupt the file and loses nothing when a process dies; only a
+            # power cut can undo the last commits. FULL would fsync on every webhook's ack.
+            conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
         return conn
 
@@ -156,14 +86,18 @@ class SqliteStore(Store):
         conn.execute("COMMIT")
 
     def claim_delivery(self, delivery: str) -> bool:
-        now = time.time()
         with self._tx() as db:
-            db.execute("DELETE FROM productops_delivery WHERE updated < ?", (now - DELIVERY_TTL_SECONDS,))
-            row = db.execute("SELECT state FROM productops_delivery WHERE id = ?", (delivery,)).fetchone()
-            if row is not None and row[0] != FAILED:
-                return False
-            db.execute("INSERT OR REPLACE INTO productops_delivery VALUES (?, ?, ?)", (delivery, QUEUED, now))
-            return True
+            return self._claim(db, delivery)
+
+    @staticmethod
+    def _claim(db: sqlite3.Connection, delivery: str) -> bool:
+        now = time.time()
+        db.execute("DELETE FROM productops_delivery WHERE updated < ?", (now - DELIVERY_TTL_SECONDS,))
+        row = db.execute("SELECT state FROM productops_delivery WHERE id = ?", (delivery,)).fetchone()
+        if row is not None and row[0] != FAILED:
+            return False
+        db.execute("INSERT OR REPLACE INTO productops_delivery VALUES (?, ?, ?)", (delivery, QUEUED, now))
+        return True
 
     def finish_delivery(self, delivery: str, ok: bool) -> None:
         with self._tx() as db:
@@ -192,10 +126,22 @@ class SqliteStore(Store):
 
     def add_job(self, job_id: str, data: dict[str, Any]) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO productops_job (id, data, queued) VALUES (?, ?, ?)",
-                (job_id, json.dumps(data), time.time()),
-            )
+            self._add_job(db, job_id, data)
+
+    @staticmethod
+    def _add_job(db: sqlite3.Connection, job_id: str, data: dict[str, Any]) -> None:
+        db.execute("DELETE FROM productops_dead WHERE id = ?", (job_id,))
+        db.execute(
+            "INSERT OR REPLACE INTO productops_job (id, data, queued) VALUES (?, ?, ?)",
+            (job_id, json.dumps(data), time.time()),
+        )
+
+    def accept(self, delivery: str, data: dict[str, Any]) -> bool:
+        with self._tx() as db:
+            if not self._claim(db, delivery):
+                return False
+            self._add_job(db, delivery, data)
+            return True
 
     def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
         now = time.time()
@@ -247,6 +193,49 @@ class SqliteStore(Store):
 
     def pending_jobs(self) -> list[str]:
         return [row[0] for row in self._conn().execute("SELECT id FROM productops_job ORDER BY queued")]
+
+    def list_jobs(self) -> list[JobRecord]:
+        now = time.time()
+        rows = self._conn().execute(
+            "SELECT id, data, owner, lease_until, attempts, queued FROM productops_job ORDER BY queued"
+        ).fetchall()
+        return [
+            JobRecord(job_id, json.loads(data), JOB_RUNNING, attempts, lease, owner)
+            if owner is not None and lease > now
+            else JobRecord(job_id, json.loads(data), JOB_QUEUED, attempts, queued)
+            for job_id, data, owner, lease, attempts, queued in rows
+        ]
+
+    def dead_letter(self, job_id: str, reason: str) -> bool:
+        with self._tx() as db:
+            row = db.execute("SELECT data, attempts FROM productops_job WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM productops_job WHERE id = ?", (job_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO productops_dead VALUES (?, ?, ?, ?, ?)",
+                (job_id, row[0], row[1], reason, time.time()),
+            )
+            return True
+
+    def dead_jobs(self) -> list[JobRecord]:
+        rows = self._conn().execute("SELECT id, data, attempts, reason, at FROM productops_dead ORDER BY at").fetchall()
+        return [
+            JobRecord(job_id, json.loads(data), JOB_DEAD, attempts, at, reason=reason)
+            for job_id, data, attempts, reason, at in rows
+        ]
+
+    def revive_job(self, job_id: str) -> bool:
+        with self._tx() as db:
+            row = db.execute("SELECT data FROM productops_dead WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return False
+            self._add_job(db, job_id, json.loads(row[0]))
+            return True
+
+    def drop_dead(self, job_id: str) -> bool:
+        with self._tx() as db:
+            return db.execute("DELETE FROM productops_dead WHERE id = ?", (job_id,)).rowcount == 1
 
     def ping(self) -> bool:
         try:

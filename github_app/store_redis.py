@@ -1,4 +1,4 @@
-"""The Store on Redis: keys with a TTL for deliveries, heads and publications, a hash per pending job."""
+"""The Store on Redis: keys with a TTL for deliveries, heads and publications, a hash per pending or dead job."""
 
 from __future__ import annotations
 
@@ -10,70 +10,25 @@ from typing import Any, Iterator
 
 import redis
 
-from .store import DELIVERY_TTL_SECONDS, FAILED, HEAD_TTL_SECONDS, QUEUED, SUCCEEDED, Publication, Store
+from . import store_redis_lua as lua
+from .store_base import (
+    DELIVERY_TTL_SECONDS,
+    FAILED,
+    HEAD_TTL_SECONDS,
+    JOB_DEAD,
+    JOB_QUEUED,
+    JOB_RUNNING,
+    QUEUED,
+    SUCCEEDED,
+    JobRecord,
+    Publication,
+    Store,
+)
 
 PREFIX = "productops:"
 JOBS = PREFIX + "jobs"  # sorted set: job id -> time it was last queued
+DEAD = PREFIX + "dead"  # sorted set: job id -> time it was dead-lettered
 PR_LOCK_LEASE_SECONDS = 15.0
-
-# Read-then-write steps run as Lua so replicas and workers racing on one key stay consistent.
-_CLAIM_DELIVERY = """
-local state = redis.call('GET', KEYS[1])
-if state and state ~= ARGV[2] then return 0 end
-redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
-return 1
-"""
-_CLAIM_JOB = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until') or '0')
-if lease > tonumber(ARGV[1]) then return false end
-redis.call('HSET', KEYS[1], 'owner', ARGV[2], 'lease_until', ARGV[3])
-local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-return {redis.call('HGET', KEYS[1], 'data'), attempts}
-"""
-_RECLAIM_JOB = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('ZREM', KEYS[2], ARGV[3])
-  return 0
-end
-local owner = redis.call('HGET', KEYS[1], 'owner')
-local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until') or '0')
-local queued = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[3]) or '0')
-if (owner and lease <= tonumber(ARGV[1])) or ((not owner) and queued <= tonumber(ARGV[2])) then
-  redis.call('HDEL', KEYS[1], 'owner')
-  redis.call('HSET', KEYS[1], 'lease_until', 0)
-  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
-  return 1
-end
-return 0
-"""
-_SET_HEAD = """
-local at = tonumber(redis.call('HGET', KEYS[1], 'at') or '-1')
-if tonumber(ARGV[1]) < at then return 0 end
-redis.call('HSET', KEYS[1], 'at', ARGV[1], 'sha', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return 1
-"""
-_RENEW_JOB = """
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'lease_until', ARGV[2])
-return 1
-"""
-_RELEASE_JOB = """
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-redis.call('HDEL', KEYS[1], 'owner')
-redis.call('HSET', KEYS[1], 'lease_until', 0)
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-return 1
-"""
-
-_RECORD_TICK = """
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old and cjson.decode(old)['at'] > ARGV[3] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return 1
-"""
 
 
 class RedisStore(Store):
@@ -81,13 +36,16 @@ class RedisStore(Store):
 
     def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url)
-        self._claim_delivery = self.client.register_script(_CLAIM_DELIVERY)
-        self._claim_job = self.client.register_script(_CLAIM_JOB)
-        self._renew_job = self.client.register_script(_RENEW_JOB)
-        self._reclaim_job = self.client.register_script(_RECLAIM_JOB)
-        self._set_head = self.client.register_script(_SET_HEAD)
-        self._release_job = self.client.register_script(_RELEASE_JOB)
-        self._record_tick = self.client.register_script(_RECORD_TICK)
+        self._claim_delivery = self.client.register_script(lua.CLAIM_DELIVERY)
+        self._claim_job = self.client.register_script(lua.CLAIM_JOB)
+        self._renew_job = self.client.register_script(lua.RENEW_JOB)
+        self._reclaim_job = self.client.register_script(lua.RECLAIM_JOB)
+        self._set_head = self.client.register_script(lua.SET_HEAD)
+        self._release_job = self.client.register_script(lua.RELEASE_JOB)
+        self._record_tick = self.client.register_script(lua.RECORD_TICK)
+        self._accept = self.client.register_script(lua.ACCEPT)
+        self._dead_letter = self.client.register_script(lua.DEAD_LETTER)
+        self._revive = self.client.register_script(lua.REVIVE)
 
     @staticmethod
     def _delivery(delivery: str) -> str:
@@ -96,6 +54,10 @@ class RedisStore(Store):
     @staticmethod
     def _job(job_id: str) -> str:
         return f"{PREFIX}job:{job_id}"
+
+    @staticmethod
+    def _dead(job_id: str) -> str:
+        return f"{PREFIX}dead:{job_id}"
 
     @staticmethod
     def _head(repo: str, number: int) -> str:
@@ -121,10 +83,16 @@ class RedisStore(Store):
 
     def add_job(self, job_id: str, data: dict[str, Any]) -> None:
         pipe = self.client.pipeline()
-        pipe.delete(self._job(job_id))
+        pipe.delete(self._job(job_id), self._dead(job_id))
         pipe.hset(self._job(job_id), mapping={"data": json.dumps(data), "lease_until": 0, "attempts": 0})
         pipe.zadd(JOBS, {job_id: time.time()})
+        pipe.zrem(DEAD, job_id)
         pipe.execute()
+
+    def accept(self, delivery: str, data: dict[str, Any]) -> bool:
+        keys = [self._delivery(delivery), self._job(delivery), JOBS, self._dead(delivery), DEAD]
+        args: list[str | float] = [DELIVERY_TTL_SECONDS, FAILED, QUEUED, json.dumps(data), time.time(), delivery]
+        return bool(self._accept(keys=keys, args=args))
 
     def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
         now = time.time()
@@ -157,6 +125,52 @@ class RedisStore(Store):
 
     def pending_jobs(self) -> list[str]:
         return [raw.decode() for raw in self.client.zrange(JOBS, 0, -1)]
+
+    def list_jobs(self) -> list[JobRecord]:
+        now = time.time()
+        entries = self.client.zrange(JOBS, 0, -1, withscores=True)
+        pipe = self.client.pipeline(transaction=False)
+        for raw, _ in entries:
+            pipe.hgetall(self._job(raw.decode()))
+        out = []
+        for (raw, queued), found in zip(entries, pipe.execute()):
+            if not found:
+                continue  # completed between the two reads
+            data, attempts = json.loads(found[b"data"]), int(found.get(b"attempts", 0))
+            owner, lease = found.get(b"owner"), float(found.get(b"lease_until", 0))
+            if owner is not None and lease > now:
+                out.append(JobRecord(raw.decode(), data, JOB_RUNNING, attempts, lease, owner.decode()))
+            else:
+                out.append(JobRecord(raw.decode(), data, JOB_QUEUED, attempts, float(queued)))
+        return out
+
+    def dead_letter(self, job_id: str, reason: str) -> bool:
+        keys = [self._job(job_id), JOBS, self._dead(job_id), DEAD]
+        return bool(self._dead_letter(keys=keys, args=[job_id, reason, time.time()]))
+
+    def dead_jobs(self) -> list[JobRecord]:
+        ids = [raw.decode() for raw in self.client.zrange(DEAD, 0, -1)]
+        pipe = self.client.pipeline(transaction=False)
+        for job_id in ids:
+            pipe.hgetall(self._dead(job_id))
+        out = []
+        for job_id, found in zip(ids, pipe.execute()):
+            if found:
+                out.append(JobRecord(
+                    job_id, json.loads(found[b"data"]), JOB_DEAD, int(found[b"attempts"]), float(found[b"at"]),
+                    reason=found[b"reason"].decode(),
+                ))
+        return out
+
+    def revive_job(self, job_id: str) -> bool:
+        keys = [self._dead(job_id), DEAD, self._job(job_id), JOBS]
+        return bool(self._revive(keys=keys, args=[job_id, time.time()]))
+
+    def drop_dead(self, job_id: str) -> bool:
+        pipe = self.client.pipeline()
+        pipe.delete(self._dead(job_id))
+        pipe.zrem(DEAD, job_id)
+        return bool(pipe.execute()[1])
 
     def ping(self) -> bool:
         try:
@@ -202,8 +216,10 @@ class RedisStore(Store):
             while not stop.wait(PR_LOCK_LEASE_SECONDS / 3):
                 try:
                     lock.reacquire()
+                except redis.exceptions.LockError:
+                    return  # lost it (it expired); the publication record still guards
                 except redis.RedisError:
-                    return  # lost it (expired, or Redis away); the publication record still guards
+                    continue  # Redis briefly away (a restart): the lease may still be renewed in time
         keeper = threading.Thread(target=renew, name="productops-pr-lock", daemon=True)
         keeper.start()
         try:

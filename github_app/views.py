@@ -8,14 +8,23 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .context import Runtime
 from .shapes import shape_problem
-from .webhook import MAX_BODY_BYTES, MalformedEvent, parse_event, verify_signature
+from .webhook import (
+    MAX_BODY_BYTES,
+    MalformedEvent,
+    UnsupportedMediaType,
+    parse_event,
+    payload_bytes,
+    signature_problem,
+    verify_signature,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("productops", __name__)
 
 
 def _runtime() -> Runtime:
-    return current_app.extensions["productops"]
+    runtime: Runtime = current_app.extensions["productops"]
+    return runtime
 
 
 def _answer(code: int, **body: object) -> tuple[Response, int]:
@@ -23,26 +32,30 @@ def _answer(code: int, **body: object) -> tuple[Response, int]:
 
 
 def _reject(code: int, reason: str, delivery: str) -> tuple[Response, int]:
-    # One line, no traceback: the body is signed, so this is GitHub's or the secret holder's mistake.
-    log.warning("delivery %s rejected (%d): %s", delivery[:64] or "-", code, reason)
+    # One line, no traceback, nothing of the body or the signature: only the reason and the delivery id.
+    shown = "".join(ch if ch.isprintable() else "?" for ch in delivery[:64]) or "-"
+    log.warning("delivery %s rejected (%d): %s", shown, code, reason)
     return _answer(code, error=reason)
 
 
 @bp.post("/webhook")
 def webhook() -> tuple[Response, int]:
     runtime = _runtime()
+    delivery = request.headers.get("X-GitHub-Delivery", "")
     # Checked before reading: GitHub never sends more, and the body is held in memory.
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        return _answer(413, error="payload larger than 25 MB")
+        return _reject(413, "payload larger than 25 MB", delivery)
     body = request.get_data(cache=False)
     if len(body) > MAX_BODY_BYTES:
-        return _answer(413, error="payload larger than 25 MB")
+        return _reject(413, "payload larger than 25 MB", delivery)
     if not verify_signature(body, request.headers.get("X-Hub-Signature-256"), runtime.settings.webhook_secret):
-        return _answer(401, error="missing or wrong X-Hub-Signature-256")
+        return _reject(401, signature_problem(request.headers), delivery)
     try:
-        event = parse_event(request.headers, body)
+        event = parse_event(request.headers, payload_bytes(request.headers.get("Content-Type"), body))
+    except UnsupportedMediaType as exc:
+        return _reject(415, str(exc), delivery)
     except MalformedEvent as exc:
-        return _reject(400, str(exc), request.headers.get("X-GitHub-Delivery", ""))
+        return _reject(400, str(exc), delivery)
     if event.name == "ping":
         return _answer(200, status="pong")
     if runtime.router.handles(event):

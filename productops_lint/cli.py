@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import click
 
@@ -41,7 +40,8 @@ class _Group(GuardedGroup):
 
             module, _, attr = self.lazy[cmd_name].partition(":")
             found = getattr(importlib.import_module(module), attr)
-            return found() if attr == "registry_group" else found
+            command: click.Command = found() if attr == "registry_group" else found
+            return command
         return super().get_command(ctx, cmd_name)
 
 
@@ -108,60 +108,14 @@ def _workspace(ctx: click.Context, require_plan: bool = True, **overrides: Any):
     return open_workspace(ctx.obj.get("config_path"), require_plan=require_plan, **overrides)
 
 
-def _lint(ctx: click.Context, ws: Any, paths: Sequence[str], jobs: int | None, no_cache: bool, parser: Any = None):  # type: ignore[no-untyped-def]
+def _lint(ctx: click.Context, ws: Any, paths: Sequence[str], jobs: int | None, no_cache: bool):  # type: ignore[no-untyped-def]
     from .run import lint
 
     update, stop = _progress_callback()
     try:
-        with _fewer_collections():
-            return lint(ws, paths, jobs=jobs, use_cache=not no_cache, progress=update, parser=parser)
+        return lint(ws, paths, jobs=jobs, use_cache=not no_cache, progress=update)
     finally:
         stop()
-
-
-def _warm_workspace(ctx: click.Context, paths: Sequence[str], jobs: int | None, no_cache: bool, **overrides: Any):  # type: ignore[no-untyped-def]
-    """The workspace, and for a run over named files a parser already importing libcst (``Parser.warm``).
-
-    The parser starts first: everything else such a run does before its first parse then
-    overlaps that import, the longest step of a run over one changed file.
-    """
-    parser = None
-    if paths and not no_cache:
-        from .parallel import Parser
-
-        parser = Parser.warm(paths, jobs)
-    try:
-        return _workspace(ctx, **overrides), parser
-    except BaseException:
-        if parser is not None:
-            parser.close()
-        raise
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's cycle collector tuned for a short process that builds many small objects.
-
-    A run unpickles or builds hundreds of thousands of objects, few in reference cycles; by
-    default the collector runs every 700 allocations and rescans them (about 5% of a one-file
-    run). It still runs, less often. Workers inherit it; restored afterwards (the App never calls it).
-    """
-    import gc
-
-    from .warm import COLLECT_AFTER
-
-    old = gc.get_threshold()
-    gc.freeze()  # what start-up imported lives until exit: never rescanned
-    gc.set_threshold(COLLECT_AFTER, 20, 20)
-    try:
-        yield
-    finally:
-        # Frozen first, so that the old threshold does not start a collection at once that
-        # rescans everything the run built (about 10 ms at 10,000 files); unfrozen, it all goes
-        # to the oldest generation, collected as usual from then on.
-        gc.freeze()
-        gc.set_threshold(*old)
-        gc.unfreeze()
 
 
 def _report_context(ws: Any, result: Any, baselined: int = 0):  # type: ignore[no-untyped-def]
@@ -220,12 +174,12 @@ def check(
     exit_zero: bool,
 ) -> None:
     """Check tracking calls in PATHS (default: the whole project)."""
-    ws, parser = _warm_workspace(ctx, paths, jobs, no_cache, select=_codes(select), ignore=_codes(ignore, "--ignore"))
+    ws = _workspace(ctx, select=_codes(select), ignore=_codes(ignore, "--ignore"))
     from .report import FORMATS
     from .run import apply_baseline, apply_fixes, baseline_path
 
-    render = FORMATS[fmt]  # loaded now, beside the warm worker's import of libcst, not after its answer
-    result = _lint(ctx, ws, paths, jobs, no_cache, parser)
+    render = FORMATS[fmt]
+    result = _lint(ctx, ws, paths, jobs, no_cache)
     if show_diff or fix:
         outcome = apply_fixes(
             ws, result, unsafe=unsafe_fixes, write=fix and not show_diff, paths=paths, jobs=jobs, use_cache=not no_cache
@@ -310,8 +264,8 @@ def rule(code: str | None, show_all: bool) -> None:
             click.echo(f"{c}  {cls.name:<{width}}  {cls.summary()}")
         return
     by_name = {cls.name: cls for cls in checks.values()}
-    cls = checks.get(code.upper()) or by_name.get(code.lower())
-    if cls is None:
+    check = checks.get(code.upper()) or by_name.get(code.lower())
+    if check is None:
         import difflib
 
         close = difflib.get_close_matches(code.upper(), list(checks), n=1) or difflib.get_close_matches(
@@ -319,7 +273,7 @@ def rule(code: str | None, show_all: bool) -> None:
         )
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise click.UsageError(f"unknown check `{code}`{hint}; `productops-lint rule --all` lists them")
-    click.echo(render_rule_page(cls))
+    click.echo(render_rule_page(check))
 
 
 

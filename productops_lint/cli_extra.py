@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
+if TYPE_CHECKING:
+    from .run import Workspace
 
-def _ws(ctx: click.Context, require_plan: bool = True, missing_registry_ok: bool = False) -> Any:
+
+def _ws(ctx: click.Context, require_plan: bool = True, missing_registry_ok: bool = False) -> Workspace:
     from .run import open_workspace
 
     root = ctx.find_root()
@@ -90,8 +93,9 @@ def init(ctx: click.Context, from_code: bool, output: str | None, force: bool) -
 
 @click.command()
 @click.option("--wrappers", is_flag=True, help="Also scan the code and list the wrappers found.")
+@click.option("--parsed", is_flag=True, help="Only list the files a run without the cache parses, one a line.")
 @click.pass_context
-def debug(ctx: click.Context, wrappers: bool) -> None:
+def debug(ctx: click.Context, wrappers: bool, parsed: bool) -> None:
     """Show the effective config, the plan's files, and which checks run (and why the others do not)."""
     from .checks import all_checks
     from .config import OPTIONS, is_enabled, severity_for
@@ -99,6 +103,12 @@ def debug(ctx: click.Context, wrappers: bool) -> None:
 
     # As `calls`: a project with no rule files yet can still be inspected.
     ws = _ws(ctx, require_plan=False, missing_registry_ok=True)
+    if parsed:
+        from .run import lint
+
+        # What the pre-filter let through and resolution read: the files a cold run parses.
+        click.echo("\n".join(lint(ws, use_cache=False).summarized))
+        return
     cfg = ws.config
     click.echo(f"root:      {ws.root}")
     click.echo(f"config:    {cfg.source or '(none: built-in defaults)'}")

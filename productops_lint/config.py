@@ -115,9 +115,10 @@ def _argument_problems(value: Any, where: str) -> Iterator[str]:
 def _position_or_keyword(value: Any, where: str, position: bool) -> Iterator[str]:
     if not isinstance(value, int if position else str) or isinstance(value, bool):
         yield f"`{where}` must be {'an integer' if position else 'a string'}, not {_kind(value)}"
-    elif position and value < 0:
-        yield f"`{where}` must be at least 0"
-    elif not position and not _IDENTIFIER.fullmatch(value):
+    elif isinstance(value, int):
+        if value < 0:
+            yield f"`{where}` must be at least 0"
+    elif not _IDENTIFIER.fullmatch(value):
         yield f"`{where}` is `{value}`, which is not a keyword argument name"
 
 

@@ -6,62 +6,19 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from .config import Config, is_enabled, severity_for
+from .config import Config
 from .registry.model import Plan
+from .sources import DictProvider, SourceProvider, SummaryCache
 from .syntax import syntax_error_position  # noqa: F401 - re-exported: part of the engine's surface
-from .types import Diagnostic, Severity, Span, TrackingCall
+from .types import Diagnostic, TrackingCall
 
 if TYPE_CHECKING:
     from .parallel import Parser
-    from .resume import ProjectState
 
-# Bump when Result's shape or meaning changes, so cached whole-run results are ignored.
+# Bump when Result's meaning changes (a change of its fields changes the cache key by itself), so cached whole-run results are ignored.
 RESULT_FORMAT = 1
-
-
-class SourceProvider(Protocol):
-    """Where the engine gets Python source: the filesystem (CLI), a git tree (App), or a dict (tests)."""
-
-    def paths(self) -> Iterable[str]:
-        """Every Python file of the project, as relative POSIX paths."""
-        ...
-
-    def read(self, path: str) -> bytes | None:
-        """The file's bytes, or None when it cannot be read."""
-        ...
-
-
-class SummaryCache(Protocol):
-    """Per-file summaries keyed by content digest (the filesystem one lives in files.py)."""
-
-    def get(self, key: str) -> object | None: ...
-
-    def put(self, key: str, value: object) -> None: ...
-
-
-class DictProvider:
-    """Sources held in memory: ``{"pkg/mod.py": "code"}``."""
-
-    def __init__(self, files: Mapping[str, str | bytes]) -> None:
-        self._files = {p: (v.encode() if isinstance(v, str) else v) for p, v in files.items()}
-
-    def paths(self) -> Iterable[str]:
-        return list(self._files)
-
-    def read(self, path: str) -> bytes | None:
-        return self._files.get(path)
-
-    def digest(self, path: str) -> str | None:
-        """Content digest, so a run over these sources can resume from an earlier one."""
-        import hashlib
-
-        data = self._files.get(path)
-        return None if data is None else hashlib.sha256(data).hexdigest()
-
-    def digests(self, paths: Sequence[str]) -> dict[str, str | None]:
-        return {path: self.digest(path) for path in paths}
 
 
 @dataclass
@@ -74,15 +31,10 @@ class Result:
     wrappers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     files_total: int = 0
     files_parsed: int = 0
+    # Every file whose summary the run used, parsed or from the cache (`debug --parsed` lists them).
+    summarized: tuple[str, ...] = ()
     # Text of every file that has a diagnostic or a tracking call (renderers and fixes need it).
     sources: dict[str, str] = field(default_factory=dict)
-
-
-def decode_source(data: bytes) -> str:
-    """Decode Python source as the interpreter would (BOM, PEP 263 cookie)."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def analyze(
@@ -95,35 +47,20 @@ def analyze(
     cache: SummaryCache | None = None,
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    state: ProjectState | None = None,
-    keep_state: Callable[[ProjectState], None] | None = None,
     parser: "Parser | None" = None,
 ) -> Result:
     """Find tracking calls in ``targets`` (default: every file) and check them against ``plan``.
 
     Other files of the provider are read when resolution needs them (constants, wrappers).
-    ``state`` is what ``keep_state`` received from an earlier pre-filtered run over the same
-    project, config and plan: the run starts from it and reads only files that changed since.
-    A ``parser`` the caller owns (and closes) may already be parsing some files.
+    A ``parser`` the caller owns (and closes) keeps its worker processes for later runs.
     """
-    from .project import Project
     from .checks.runner import enabled_checks, run_checks
+    from .project import Project
 
     # Loaded before the calls are found: a run over named files does it while its worker parses.
     checks = enabled_checks(config)
     project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
-    resumed = prefilter and state is not None and project.resume(state, set(targets) if targets is not None else None)
-    if project.spoiled:
-        # Resuming failed part-way (a summary left the cache): start from a clean project.
-        project.close()
-        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
     calls = project.tracking_calls(targets, prefilter=prefilter)
-    if resumed and not project.resume_held():
-        # The changes moved the pre-filter's fixpoint (a wrapper appeared or went): start afresh.
-        project = Project(provider, config, plan, jobs=jobs, cache=cache, progress=progress, parser=parser)
-        calls = project.tracking_calls(targets, prefilter=prefilter)
-    if keep_state is not None and (snapshot := project.snapshot()) is not None:
-        keep_state(snapshot)
     diagnostics = list(project.file_diagnostics(targets))
     diagnostics.extend(run_checks(calls, plan, config, checks))
     diagnostics = _suppress(diagnostics, calls, project.text)
@@ -136,6 +73,7 @@ def analyze(
         wrappers=project.wrapper_chains(),
         files_total=project.files_total,
         files_parsed=project.files_parsed,
+        summarized=tuple(sorted(s.path for s in project.index.loaded())),
         sources={p: t for p in sorted(wanted) if (t := project.text(p)) is not None},
     )
 
@@ -214,26 +152,3 @@ def _suppress(
         if not hit:
             kept.append(d)
     return kept
-
-
-def file_diagnostic(code: str, path: str, line: int, col: int, message: str, config: Config) -> Diagnostic | None:
-    """A diagnostic about a whole file (unparsable, undecodable, too large), if its code is enabled."""
-    if not is_enabled(config, code)[0]:
-        return None
-    return Diagnostic(
-        code=code,
-        path=path,
-        span=Span(max(line, 1), max(col, 0), max(line, 1), max(col, 0)),
-        message=message,
-        severity=severity_for(config, code, Severity.ERROR),
-    )
-
-
-def oversized_message(limit: int) -> str:
-    """PO003's message for a file over ``limit`` bytes (the `max-file-size` option)."""
-    mib, kib = 1024 * 1024, 1024
-    size = f"{limit // mib} MiB" if limit % mib == 0 else f"{limit // kib} KiB" if limit % kib == 0 else f"{limit} bytes"
-    return f"File is larger than {size} and was not analyzed"
-
-
-    return None

@@ -61,7 +61,7 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     spans = sorted(
         {(offset(e.span.start_line, e.span.start_col), offset(e.span.end_line, e.span.end_col), e.replacement) for e in edits}
     )
-    for (a_start, a_end, _), (b_start, _, _) in zip(spans, spans[1:]):
+    for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:]):
         if b_start < a_end:
             raise EditConflict(f"edits overlap at offset {b_start}")
     out = source

@@ -182,7 +182,7 @@ def current_branch() -> str | None:
 
 def _merging() -> bool:
     path = _git("rev-parse", "--git-path", "MERGE_HEAD")
-    return bool(path) and Path(path).exists()
+    return path is not None and path != "" and Path(path).exists()
 
 
 def _comment_char() -> str:

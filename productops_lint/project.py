@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .config import Config
 from .detect.calls import count_other_uses, module_calls
 from .detect.infer import declared_name, declared_trackers, infer_wrappers
+from .detect.modules import ModuleIndex, module_name
 from .detect.presets import Tracker, preset_trackers
 from .detect.resolve import Index, split_ref
-from .detect.modules import ModuleIndex, module_name
+from .detect.unique import MAX_NAMING_FILES, UNKNOWN_ROOT, unique_attributes
 from .detect.values import CallVal, Concat, ModuleSummary, Ref, Str, Value
 from .parallel import Parser, summary_key
 from .prefilter import INGESTION_HOSTS, INGESTION_WORDS, ImportGate, Words
-from .resume import Gate, ResumeMixin
-from .engine import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .registry.model import Plan
+from .sources import SourceProvider, SummaryCache, decode_source, file_diagnostic, oversized_message
 from .types import Diagnostic, TrackingCall
 
 
@@ -25,7 +26,7 @@ def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
         yield item
 
 
-class Project(ResumeMixin):
+class Project:
     """State of one run; the engine's public functions wrap it."""
 
     def __init__(
@@ -55,16 +56,8 @@ class Project(ResumeMixin):
         self._parser = parser if parser is not None else Parser(self.jobs)
         self._owns_parser = parser is None
         self._raw_bytes: dict[str, bytes | None] = {}
-        # Resuming: the last run's gate, and files with words that its stage 2 rejected.
-        self._resumed: Gate | None = None
-        self._rejected: set[str] = set()
-        # The pre-filter's final gate (set when a pre-filtered run ends).
-        self.gate_state: Gate | None = None
-        self._digest_map: dict[str, str | None] | None = None
-        # Files an inherited fixpoint rests on (its trackers came from them, not from this run).
-        self._inherited: frozenset[str] = frozenset()
-        # Summary-cache key of each file summarized or restored (a saved state refers to them).
-        self._keys: dict[str, str] = {}
+        # Attribute name -> every file spelling it (None: too many), for unique-name resolution.
+        self._spelled: dict[str, list[str] | None] = {}
         self._module_paths: ModuleIndex | None = None
         self.index = Index(self._load_module, self._has_module)
         presets = plan.presets if plan.presets is not None else config.presets
@@ -126,9 +119,8 @@ class Project(ResumeMixin):
                     self._store(ModuleSummary(path, module, {}, {}, {}, (), {}, {}))
                     continue
                 key = summary_key(module, text)
-                cached = self.cache.get(key) if self.cache else None
-                self._keys[path] = key
-                if isinstance(cached, ModuleSummary) and cached.path == path:
+                cached = self.cache.get(key, ModuleSummary) if self.cache else None
+                if cached is not None and cached.path == path:
                     self._store(cached)
                 else:
                     todo.append((path, module, text, key))
@@ -139,24 +131,11 @@ class Project(ResumeMixin):
         results = self._parser.summarize(
             to_parse(), None if progress is None else lambda done, total: progress(before + done, before + total)
         )
-        for (path, module, text, key), summary in zip(todo, results):
+        for (*_, key), summary in zip(todo, results):
             self.files_parsed += 1
             if self.cache is not None:
                 self.cache.put(key, summary)
             self._store(summary)
-
-    def _prefetch(self, paths: Iterable[str]) -> None:
-        """Start parsing these files in a worker; ``_summarize_paths`` picks the summaries up."""
-        items = []
-        for path in paths:
-            module = module_name(path, self.config.src)
-            text = self.text(path)
-            if text is None:
-                continue
-            cached = self.cache.get(summary_key(module, text)) if self.cache is not None else None
-            if not isinstance(cached, ModuleSummary):
-                items.append((path, module, text))
-        self._parser.prefetch(items)
 
     def _store(self, summary: ModuleSummary) -> None:
         self._summaries[summary.path] = summary
@@ -187,6 +166,10 @@ class Project(ResumeMixin):
         prefixes = self._tracker_prefixes()
         for summary in self.index.loaded():
             exports.update(self._exports(summary, prefixes))
+        # `telemetry.log_api(...)` on an untyped receiver reaches a tracker by a unique name (unique.py).
+        found = unique_attributes(self.index.loaded(), lambda ref: self._leads_to_tracker(ref, prefixes), self._naming)
+        self.index.set_unique(found)
+        exports.update(UNKNOWN_ROOT + name for name in found)
         names = roots | {export.rpartition(".")[2] for export in exports}
         if any(t.shape == "http" for t in self.base.values()):
             names |= set(INGESTION_WORDS)
@@ -301,6 +284,34 @@ class Project(ResumeMixin):
         # `prefixes` holds every proper prefix of a tracker name: the class, or an instance of it.
         return canon in self.trackers or not prefixes.isdisjoint((canon, cls, cls + "()"))
 
+    def _naming(self, words: Sequence[str]) -> dict[str, list[ModuleSummary] | None]:
+        """For each word, the summaries of every file spelling it (None past MAX_NAMING_FILES)."""
+        new = [w for w in words if w not in self._spelled]
+        if new:
+            hits: dict[str, list[str]] = {w: [] for w in new}
+            finder = Words(new)
+            # A provider with a manifest answers unchanged files from its word table, unread.
+            find_words = getattr(self.provider, "find_words", None)
+            for path in self.paths:
+                if find_words is not None:
+                    found = find_words(path, finder)
+                else:
+                    data = self._raw(path)
+                    found = None if data is None else finder.find(data)
+                for word in found or ():
+                    hits[word].append(path)
+            for word, paths in hits.items():
+                # Only a file that may define the name (`def name`, `name =`, `name:`, `self.name =`,
+                # `name=` given to `super().__init__`) can add an owner; the others need no parsing.
+                defines = re.compile(rf"def\s+{word}\b|\b{word}\s*(?::[^\n=]*)?=(?!=)|^\s*{word}\s*:|\.{word}\s*:".encode(), re.M)
+                paths = [p for p in paths if (data := self._raw(p)) is not None and defines.search(data)]
+                self._spelled[word] = paths if len(paths) <= MAX_NAMING_FILES else None
+        self._summarize_paths(sorted({p for w in words for p in self._spelled[w] or ()} - set(self._summaries)))
+        return {
+            w: None if self._spelled[w] is None else [self._summaries[p] for p in self._spelled[w] or () if p in self._summaries]
+            for w in words
+        }
+
     def _scan(self, paths: Sequence[str], names: set[str], gate: ImportGate) -> list[str]:
         """Files that pass both stages; each file's bytes are searched once per new needle word."""
         return list(self._passing(paths, names, gate))
@@ -310,9 +321,6 @@ class Project(ResumeMixin):
         fresh = Words(names - self._scanned_words)
         # A provider with a manifest answers unchanged files without reading them.
         finder = getattr(self.provider, "find_words", None)
-        # Stage 2 is monotone in the exports: a file the resumed gate rejected stays rejected
-        # under any gate it contains.
-        skip = self._rejected if self._resumed is not None and gate.exports <= self._resumed.exports else set()
         for path in paths:
             if fresh:
                 if finder is not None:
@@ -322,7 +330,11 @@ class Project(ResumeMixin):
                     found = None if data is None else fresh.find(data)
                 if found:
                     self._words.setdefault(path, set()).update(found)
-            if path in skip or not self._words.get(path, set()) & names:
+                elif found is None and self.text(path) is None:
+                    # Unreadable (no permission, a FIFO, a symlink loop): reported (PO002), not passed over.
+                    yield path
+                    continue
+            if not self._words.get(path, set()) & names:
                 continue
             text = self.text(path)
             module = module_name(path, self.config.src)
@@ -346,7 +358,8 @@ class Project(ResumeMixin):
         many = getattr(self.provider, "with_words", None)
         if many is None:
             return [p for p in paths if (data := self._raw(p)) is not None and words.find(data)]
-        return many(paths, words)
+        found: list[str] = many(paths, words)
+        return found
 
     def _infer(self) -> None:
         if self.config.infer_wrappers:
@@ -364,18 +377,13 @@ class Project(ResumeMixin):
             self._parser.close()
 
     def _tracking_calls(self, targets: Sequence[str] | None, prefilter: bool) -> list[TrackingCall]:
-        if prefilter and self.gate_state is None:
-            remaining = [p for p in self.paths if p not in self._matched]
-            seen: Gate | None = None
+        if prefilter:
+            remaining = list(self.paths)
+            seen: tuple[frozenset[str], frozenset[str]] | None = None
             while True:
-                if seen is None and self._resumed is not None:
-                    # Scan with the last run's gate: if this run ends at another one, it is redone.
-                    names, gate = set(self._resumed.names), ImportGate(self._roots(), self._resumed.exports)
-                else:
-                    names, gate = self._gate()
-                state = Gate(frozenset(names), frozenset(gate.exports))
+                names, gate = self._gate()
+                state = (frozenset(names), frozenset(gate.exports))
                 if state == seen:
-                    self.gate_state = state
                     break
                 seen = state
                 hits: list[str] = []
@@ -385,10 +393,15 @@ class Project(ResumeMixin):
                 hit_set = set(hits)
                 remaining = [p for p in remaining if p not in hit_set]
                 self._infer()
-        elif not prefilter:
+        else:
             self._summarize_paths(self.paths)
-            self._infer()
-            self._matched.update(self._scan(self.paths, *self._gate()))
+            while True:  # until the unique attribute names the wrappers lead to stand still
+                self._infer()
+                before = self.index.unique_attrs
+                names, gate = self._gate()
+                if self.index.unique_attrs == before:
+                    break
+            self._matched.update(self._scan(self.paths, names, gate))
         wanted = set(targets) if targets is not None else None
         calls: list[TrackingCall] = []
         for summary in sorted(self.index.loaded(), key=lambda s: s.path):

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from . import files, saved_state
+from . import files, plain
 from .config import Config
 from .engine import Result, analyze
 from .registry.model import Plan
-from .resume import STATE_FORMAT, ProjectState
 from .types import Diagnostic, Location, Problem, UserError
 
 if TYPE_CHECKING:
     from .fix import FixRun
-    from .parallel import Parser
+
+# Warnings printed by this process, each once (a command may open the workspace more than once).
+_warned: set[str] = set()
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Workspace:
     _plan: Plan | None = None
     # The provider that listed the tree to infer its import roots, so the run does not list it again.
     _listing: files.FileProvider | None = None
+    # The cache folder, opened (and its trust checked) on first use; False: not trusted.
+    _cache: files.FileCache | None | bool = None
 
     @property
     def plan(self) -> Plan:
@@ -46,10 +50,10 @@ class Workspace:
         h = hashlib.sha256(f"plan\0{__version__}".encode())
         for path, text in self.rule_files:
             h.update(f"\0{path}\0{text}".encode())
-        cache = files.FileCache(self.cache_dir) if self.use_cache else None
+        cache = self.cache() if self.use_cache else None
         key = "plan-" + h.hexdigest()
-        cached = cache.get(key) if cache else None
-        if isinstance(cached, Plan):
+        cached = cache.get(key, Plan) if cache else None
+        if cached is not None:
             return cached
         from .registry.loader import load_plan
 
@@ -62,8 +66,19 @@ class Workspace:
     def cache_dir(self) -> Path:
         return self.root / self.config.cache_dir
 
+    def cache(self) -> files.FileCache | None:
+        """The project's cache, or None (with one warning line) when its folder is not trusted (docs/state.md)."""
+        if self._cache is None:
+            cache, warning = files.open_cache(self.cache_dir)
+            if warning is not None and warning not in _warned:
+                _warned.add(warning)
+                print(warning, file=sys.stderr)
+            self._cache = cache if cache is not None else False
+        return self._cache if isinstance(self._cache, files.FileCache) else None
+
     def provider(self, use_cache: bool = True) -> files.FileProvider:
-        provider = files.FileProvider(self.root, self.config, self.cache_dir if use_cache else None)
+        trusted = use_cache and self.cache() is not None
+        provider = files.FileProvider(self.root, self.config, self.cache_dir if trusted else None)
         if self._listing is not None:
             provider.adopt_listing(self._listing)
         return provider
@@ -117,39 +132,14 @@ def lint(
     prefilter: bool = True,
     progress: Callable[[int, int], None] | None = None,
     overrides: Mapping[str, str] | None = None,
-    parser: "Parser | None" = None,
 ) -> Result:
     """Analyze the project (or ``paths``); ``overrides`` stand in for the text of some files.
 
     With the cache on, a run whose inputs are all unchanged returns the stored result at once.
-    A ``parser`` started beforehand (``Parser.warm``) is used, then closed.
     """
-    try:
-        provider = ws.provider(use_cache)
-        cache = files.FileCache(ws.cache_dir) if use_cache else None
-        jobs = jobs or os.cpu_count() or 1
-        # The key of the last run's pre-filter fixpoint: a run over a few changed files starts from it.
-        state_key = _state_key(ws) if cache is not None and prefilter and not overrides else None
-        if cache is not None and state_key and paths:
-            parser = _parse_early(ws, provider, cache, state_key, paths, jobs, parser)
-        return _lint(ws, provider, cache, paths, jobs, prefilter, progress, overrides, parser, state_key)
-    finally:
-        if parser is not None:
-            parser.close()
-
-
-def _lint(
-    ws: Workspace,
-    provider: files.FileProvider,
-    cache: files.FileCache | None,
-    paths: Sequence[str],
-    jobs: int,
-    prefilter: bool,
-    progress: Callable[[int, int], None] | None,
-    overrides: Mapping[str, str] | None,
-    parser: "Parser | None",
-    state_key: str | None,
-) -> Result:
+    provider = ws.provider(use_cache)
+    cache = ws.cache() if use_cache else None
+    jobs = jobs or os.cpu_count() or 1
     targets = provider.targets(paths) if paths else None
     keyed = cache is not None and not overrides
     # Without a stat manifest (a first run, or a deleted cache) keying the run means reading and
@@ -160,20 +150,9 @@ def _lint(
     deferred = keyed and not provider.recorded()
     key = run_key(ws, provider, targets, prefilter) if keyed and not deferred else None
     if cache is not None and key is not None:
-        hit = cache.get(key)
-        if isinstance(hit, Result):
+        hit = cache.get(key, Result)
+        if hit is not None:
             return hit
-    # Without a run key (an unreadable file) nothing is resumed or kept.
-    state_key = state_key if key is not None or deferred else None
-    saved = saved_state.load(cache, state_key) if cache is not None and state_key is not None else saved_state.Saved(None)
-    state = saved.state
-
-    def keep_state(new: ProjectState) -> None:
-        # Only passed on when both exist; the check keeps the type checker informed.
-        if cache is not None and state_key is not None and new.replaces(state):
-            saved_state.store(cache, state_key, new, saved)
-            if state is None or (state.gate, state.roots) != (new.gate, new.roots):
-                cache.put(_gate_key(state_key), (new.gate.names, new.roots, new.gate.exports))  # for _parse_early
     result = analyze(
         _Overlay(provider, overrides) if overrides else provider,
         ws.config,
@@ -183,9 +162,6 @@ def _lint(
         cache=cache,
         prefilter=prefilter,
         progress=progress,
-        state=state,
-        keep_state=keep_state if state_key is not None else None,
-        parser=parser,
     )
     if deferred:
         key = run_key(ws, provider, targets, prefilter)
@@ -201,40 +177,10 @@ def _inputs(ws: Workspace, kind: str) -> "hashlib._Hash":
     from .engine import RESULT_FORMAT
 
     h = hashlib.sha256()
-    h.update(f"{kind}\0{__version__}\0{RESULT_FORMAT}\0{STATE_FORMAT}\0{ws.config!r}".encode())
+    h.update(f"{kind}\0{__version__}\0{RESULT_FORMAT}\0{plain.fingerprint(Result)}\0{ws.config!r}".encode())
     for path, text in ws.rule_files:
         h.update(f"\0{path}\0{text}".encode())
     return h
-
-
-def _state_key(ws: Workspace) -> str:
-    return "state-" + _inputs(ws, "state").hexdigest()
-
-
-def _gate_key(state_key: str) -> str:
-    # The saved state's pre-filter gate on its own (words, SDK roots, exports): small enough to
-    # read before the project is listed.
-    return "gate-" + state_key
-
-
-def _parse_early(
-    ws: Workspace,
-    provider: files.FileProvider,
-    cache: files.FileCache,
-    state_key: str,
-    paths: Sequence[str],
-    jobs: int,
-    parser: "Parser | None",
-) -> "Parser | None":
-    """A parser already at work on the named files the run will likely parse (see ``parallel.parse_early``)."""
-    gate = cache.get(_gate_key(state_key)) if jobs > 1 else None
-    if not (isinstance(gate, tuple) and len(gate) == 3 and all(isinstance(part, frozenset) for part in gate)):
-        return parser
-    from .parallel import Parser, parse_early
-
-    parser = parser or Parser(jobs)
-    parse_early(parser, provider, ws.config, cache, gate, paths)
-    return parser
 
 
 def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:

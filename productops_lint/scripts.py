@@ -1,24 +1,12 @@
-"""The console scripts (pyproject.toml): each forks the warm worker when it may need one, runs its command, and exits quickly."""
+"""The console scripts (pyproject.toml): each runs its command and exits quickly."""
 
 from __future__ import annotations
 
-import sys
 from typing import Callable, NoReturn
-
-from . import codecache
-from .warm import discard, prestart
-
-# Nothing heavier than `warm` is imported up here: the worker is forked before click and the
-# rest of the tool load, so its import of libcst overlaps theirs (see warm.prestart). Each script
-# installs the code cache first, so that the worker's imports use it too; importing this module
-# changes nothing.
 
 
 def lint() -> NoReturn:
     """``productops-lint``."""
-    codecache.install()
-    if "check" in sys.argv[1:]:
-        prestart(sys.argv[1:])
 
     def command() -> object:
         from .cli import main
@@ -30,8 +18,6 @@ def lint() -> NoReturn:
 
 def lint_hook() -> NoReturn:
     """``productops-lint-hook``: pre-commit passes the changed files."""
-    codecache.install()
-    prestart(sys.argv[1:])
     from .hooks import lint_main
 
     _run(lint_main)
@@ -39,8 +25,6 @@ def lint_hook() -> NoReturn:
 
 def fix_hook() -> NoReturn:
     """``productops-fix-hook``."""
-    codecache.install()
-    prestart(sys.argv[1:])
     from .hooks import fix_main
 
     _run(fix_main)
@@ -48,7 +32,6 @@ def fix_hook() -> NoReturn:
 
 def registry_hook() -> NoReturn:
     """``productops-registry-hook``."""
-    codecache.install()
     from .hooks import registry_main
 
     _run(registry_main)
@@ -56,7 +39,6 @@ def registry_hook() -> NoReturn:
 
 def ticket_hook() -> NoReturn:
     """``productops-ticket-hook`` (commit-msg)."""
-    codecache.install()
     from .hooks import ticket_main
 
     _run(ticket_main)
@@ -69,7 +51,4 @@ def _run(command: Callable[[], object]) -> NoReturn:
         status = command()
     except SystemExit as exc:
         status = exc.code
-    finally:
-        discard()  # a worker forked for a run that did not take it
-    codecache.save()
     exit_now(status)

@@ -27,6 +27,7 @@ def syntax_error_position(source: str) -> tuple[int, int, str] | None:
         return 1, 0, str(exc)
     except (RecursionError, MemoryError):
         return None
+    return None
 
 
 def too_deeply_nested(source: str) -> tuple[int, int, str] | None:

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from .registry.model import TicketRules
 from .types import Location, Problem, UserError
-from .userregex import UserPattern, user_pattern
+from .userregex import UserPattern, pattern_error, user_pattern
 
 # Used when the rule files name no project keys and no pattern: a Jira-style key. Two leading
 # letters keep versions such as `V1-2` out; dates never match because a key starts with a letter.
@@ -98,10 +98,9 @@ def compile_rules(rules: TicketRules) -> TicketMatcher:
         names = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
         key_alternative = f"(?:{names})-[1-9][0-9]*"
     if rules.pattern:
-        try:
-            re.compile(rules.pattern)
-        except re.error as exc:
-            problems.append(Problem(location, f"ticket pattern `{rules.pattern}` is not a valid regular expression: {exc}"))
+        reason = pattern_error(rules.pattern)
+        if reason is not None:
+            problems.append(Problem(location, f"ticket pattern `{rules.pattern}` {reason}"))
     if problems:
         raise UserError(problems)
     generic = not keys and not rules.pattern
@@ -122,8 +121,8 @@ def compile_rules(rules: TicketRules) -> TicketMatcher:
         re.compile("|".join(_word(w) for w in escape_words), re.IGNORECASE) if escape_words else None
     )
     if keys:
-        names = [f"`{k}`" for k in keys]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        quoted = [f"`{k}`" for k in keys]
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
         description = f"a key of project {listed}, such as `{keys[0]}-123`"
         if rules.pattern:
             description += f", or text matching `{rules.pattern}`"

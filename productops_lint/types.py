@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Literal, Union
+from typing import Any, Literal
 
 
 class Severity(str, enum.Enum):
@@ -117,7 +117,7 @@ class _Unknown:
 
 
 UNKNOWN = _Unknown()
-StaticValue = Union[str, int, float, bool, None, list, dict, _Unknown]
+StaticValue = str | int | float | bool | None | list[Any] | dict[Any, Any] | _Unknown
 
 
 @dataclass(frozen=True)

@@ -74,13 +74,13 @@ def load_truth(slug: str) -> list[Row]:
         ]
 
 
-def fetch(slug: str, meta: dict) -> Path:
-    """The project's tree, downloaded, checked against its sha256 and unpacked once."""
-    tree = WORK / "trees" / slug
+def fetch(slug: str, meta: dict, work: Path = WORK) -> Path:
+    """The project's tree, downloaded, checked against its sha256 and unpacked once (under ``work``)."""
+    tree = work / "trees" / slug
     stamp = tree / ".validation-sha256"
     if stamp.exists() and stamp.read_text() == meta["sha256"]:
         return tree
-    dl = WORK / "dl"
+    dl = work / "dl"
     dl.mkdir(parents=True, exist_ok=True)
     archive = dl / meta["file"]
     if not archive.exists():

@@ -17,8 +17,6 @@ VENV = WORK / "venv"
 BIN = VENV / "bin"
 REQUIREMENTS = BENCH / "requirements.txt"
 _STAMP = VENV / ".bench-installed"
-# productops-lint's dataclass code cache (productops_lint/codecache.py), kept apart from the user's.
-CODE_CACHE = WORK / "code-cache"
 
 
 def _stamp_value() -> str:
@@ -56,30 +54,12 @@ def install_tool(log: Callable[[str], None] = print) -> None:
     """
     log("installing productops-lint from this working tree into the bench venv")
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # Its dependencies as pyproject.toml lists them now (a no-op when they are there), then the tool itself.
+    import tomllib
+
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    subprocess.run(pip + requires, check=True)
     subprocess.run(pip + ["--no-deps", "--force-reinstall", str(REPO)], check=True)
-    _prime_code_cache()
-
-
-def _prime_code_cache() -> None:
-    """Fill the bench's dataclass code cache afresh with one run, as a user's first run after installing does.
-
-    The measured runs set PYTHONDONTWRITEBYTECODE, under which the tool reads that cache but
-    never writes it (productops_lint/codecache.py); every measured run, cold ones included,
-    then starts with it filled, as each run after a user's first does.
-    """
-    import shutil
-    import tempfile
-
-    shutil.rmtree(CODE_CACHE, ignore_errors=True)
-    environment = quiet_env()
-    environment.pop("PYTHONDONTWRITEBYTECODE")
-    with tempfile.TemporaryDirectory() as scratch:
-        project = Path(scratch) / "shop"
-        shutil.copytree(REPO / "examples" / "shop", project)
-        done = subprocess.run([tool("productops-lint"), "check", "--no-cache"], cwd=project, env=environment,
-                              capture_output=True, text=True, timeout=300)
-    if done.returncode not in (0, 1) or not any(CODE_CACHE.glob("dataclass-code-*")):
-        raise RuntimeError(f"priming the code cache failed (exit {done.returncode}): {done.stderr[-1500:]}")
 
 
 def in_venv() -> bool:
@@ -113,7 +93,6 @@ def quiet_env() -> dict[str, str]:
         SEMGREP_VERSION_CACHE_PATH=str(state / "version"),
         PYTHONDONTWRITEBYTECODE="1",
         NO_COLOR="1",
-        PRODUCTOPS_LINT_CODE_CACHE=str(CODE_CACHE),
     )
     env.pop("SEMGREP_APP_TOKEN", None)
     # Fixit imports the peer rule as a top-level module.

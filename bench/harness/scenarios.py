@@ -223,3 +223,69 @@ def one_file_scenarios(corpus: Corpus, reps: int, short_reps: int) -> list[Scena
         Scenario("one.fixit", "one-file", "fixit", "Fixit, one file", fixit_cmd(path), root, reps,
                  findings=count_locations, **hooks),
     ]
+
+
+# --- the real projects -------------------------------------------------------------------------
+
+FLOOR_SCRIPT = Path(__file__).resolve().with_name("floor.py")
+
+
+def count_parsed(run: Run) -> int | None:
+    """Files the floor script parsed (its one line of output)."""
+    match = re.match(r"(\d+) of \d+ files parsed", run.stdout.strip())
+    return int(match.group(1)) if match else None
+
+
+def parsed_list(corpus: Corpus, out: Path) -> int:
+    """Write the files a cold run of productops-lint parses (`debug --parsed`) to ``out``; their number."""
+    done = subprocess.run([tool("productops-lint"), "debug", "--parsed"], cwd=corpus.root, env=quiet_env(),
+                          capture_output=True, text=True, check=False, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{corpus.name}: `debug --parsed` exited {done.returncode}: {done.stderr[-1500:]}")
+    paths = [p for p in done.stdout.splitlines() if p]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(f"{p}\n" for p in paths))
+    return len(paths)
+
+
+def floor_scenario(corpus: Corpus, listing: Path, files: int, reps: int) -> Scenario:
+    return Scenario(f"{corpus.name}.floor", corpus.name, "libcst",
+                    f"libcst floor: `parse_module` alone on the {files} files a cold run parses, all cores",
+                    [tool("python"), str(FLOOR_SCRIPT), str(listing)], corpus.root, reps, findings=count_parsed,
+                    note="files parsed")
+
+
+def real_one_file(corpus: Corpus, short_reps: int) -> Scenario:
+    """One small file just edited, passed as pre-commit passes it, with the project's cache present."""
+    # A tracking file of the ground truth; in a project without one, a small file with some code in it.
+    candidates = [corpus.root / f for f in corpus.tracking_files] or [
+        p for p in corpus.python_files() if p.stat().st_size > 1000
+    ]
+    edited = FileToucher(min(candidates, key=lambda p: (p.stat().st_size, p.as_posix())))
+    path = edited.path.relative_to(corpus.root).as_posix()
+    return Scenario(f"{corpus.name}.onefile", corpus.name, "productops-lint",
+                    f"productops-lint, one file as pre-commit passes it (`{path}`), cache present", lint_cmd(path),
+                    corpus.root, short_reps, before_each=edited.before, after_each=edited.restore,
+                    findings=count_productops, extra={"file": path})
+
+
+def ci_restored(corpus: Corpus, clone: Path, short_reps: int) -> Scenario:
+    """A CI run in a fresh clone: the cache a run on the first checkout left, copied in, after one edit.
+
+    What a CI job does with a restored cache (actions/cache, GitLab `cache:`): another checkout
+    (another path), the cache folder unpacked into it, one file changed since the run that saved it.
+    """
+    source = corpus.root / CACHE_DIR
+    target = clone / CACHE_DIR
+    toucher = FileToucher(clone / touch_target(corpus).relative_to(corpus.root))
+
+    def before(rep: int) -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+        toucher.before(rep)
+
+    return Scenario(f"{corpus.name}.ci_restored", corpus.name, "productops-lint",
+                    "productops-lint in a fresh clone, cache copied in from the first checkout, one file edited "
+                    "(CI with a restored cache)", lint_cmd("."), clone, short_reps, before_each=before,
+                    after_each=toucher.restore, findings=count_productops,
+                    extra={"edited": toucher.path.relative_to(clone).as_posix()})

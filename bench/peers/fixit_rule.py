@@ -13,9 +13,8 @@ inlined below, the same list as bench/gen_corpus.py's PLAN_EVENTS; a test keeps 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider
-
 from fixit import Invalid, LintRule, Valid
+from libcst.metadata import QualifiedNameProvider
 
 PLAN_EVENTS = frozenset(
     {

@@ -13,9 +13,8 @@ from ..pipeline import evaluate
 from ..publish import conclude_with_error, publish, start_check_run
 from ..routing import Router
 from ..sources import BlobCache
-from ..webhook import Event
-
 from ..store import Publication
+from ..webhook import Event
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -111,12 +110,28 @@ def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: 
         _check_and_publish(ctx, repo, pr, head_sha)
 
 
+def _closed_meanwhile(repo: RepoClient, number: int, exc: Exception) -> bool:
+    """Whether a 404 or 422 from GitHub came because the PR was closed or deleted during the job."""
+    if not isinstance(exc, GithubException) or exc.status not in (404, 410, 422):
+        return False
+    try:
+        return repo.pull(number).state != "open"
+    except GithubException as again:
+        return again.status in (404, 410)
+
+
 def _check_and_publish(ctx: "Context", repo: RepoClient, pr: PullRequestInfo, head_sha: str) -> None:
     number = pr.number
+    run = None
     for stale in repo.in_progress_runs(head_sha):
-        # Under the PR's lock no live job is running this head: the run's worker died.
+        # Under the PR's lock no live job is running this head: the run's worker died. A run it had
+        # not yet appended annotations to is carried on (GitHub appends them, so a used one is not),
+        # and the PR shows one run for the head rather than an "Interrupted" one beside the result.
+        if run is None and not stale.output.annotations_count:
+            run = stale
+            continue
         conclude_with_error(repo, stale, "neutral", "Interrupted", "The worker running this check stopped; a new run follows.")
-    run = start_check_run(repo, head_sha)
+    run = run or start_check_run(repo, head_sha)
     ctx.store.record_publication(repo.full_name, number, head_sha, Publication(pr.base_sha, run.id, done=False))
     try:
         blobs = BlobCache(repo.blob)
@@ -130,6 +145,12 @@ def _check_and_publish(ctx: "Context", repo: RepoClient, pr: PullRequestInfo, he
         )
         ctx.store.record_publication(repo.full_name, number, head_sha, Publication(pr.base_sha, run.id, done=True))
     except Exception as exc:
+        if _closed_meanwhile(repo, number, exc):
+            # Not an error and nothing to retry: the PR went while it was checked (GitHub refuses the review).
+            log.info("%s#%d was closed or deleted mid-job (%s); run %d skipped", repo.full_name, number, exc, run.id)
+            conclude_with_error(repo, run, "skipped", "Pull request closed",
+                                "The pull request was closed or deleted while it was being checked.")
+            return
         if is_transient(exc) and not ctx.final:
             conclude_with_error(
                 repo, run, "neutral", "Interrupted by a GitHub error; retrying",

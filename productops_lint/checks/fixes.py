@@ -66,9 +66,7 @@ def _literal_count(text: str) -> int:
 
 
 def _fits_raw(value: str, quote: str) -> bool:
-    if quote[0] in value or value.endswith("\\") or not value.isprintable():
-        return False
-    return True
+    return not (quote[0] in value or value.endswith("\\") or not value.isprintable())
 
 
 def _escape(value: str, quote: str) -> str:

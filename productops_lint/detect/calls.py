@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from ..registry.model import ArgSpec
@@ -12,9 +13,11 @@ from .extract import Extracted, extract, simple
 from .infer import tracker_for
 from .presets import Tracker
 from .resolve import Index
+from .unique import resolved_name, rule_label
 from .values import (
     Arg,
     CallVal,
+    Checked,
     Concat,
     DictItem,
     DictVal,
@@ -31,7 +34,6 @@ from .values import (
     params_in,
     static_value,
 )
-
 
 # Expression kinds the converter names by their libcst class, said as a reader would.
 _NODE_KINDS = {
@@ -58,6 +60,8 @@ def unresolved_reason(value: Value | None) -> str:
         return f"the result of calling `{value.refs[0]}`"
     if isinstance(value, Ref):
         return f"`{value.refs[0]}` is not bound to a string"
+    if isinstance(value, Checked):
+        return f"`{value.param.name}` is rebound to what a call returns"
     if isinstance(value, Unknown):
         return _NODE_KINDS.get(value.reason, value.reason or "an expression this analysis does not follow")
     return "not a string"
@@ -100,7 +104,7 @@ def _property(item: DictItem, path: str, index: Index) -> PropertyArg | None:
 
 
 def resolve_properties(
-    value: Value | None, has_arg: bool, tracker: Tracker, kwargs: Sequence, path: str, index: Index
+    value: Value | None, has_arg: bool, tracker: Tracker, kwargs: Sequence[Arg], path: str, index: Index
 ) -> tuple[tuple[PropertyArg, ...] | None, bool]:
     """(properties or None when unknown, partial)."""
     props: list[PropertyArg] = []
@@ -109,14 +113,14 @@ def resolve_properties(
         if entry is None:
             partial = True
             continue
-        item, item_path = entry  # type: ignore[misc]
+        item, item_path = entry
         prop = _property(item, item_path, index)
         if prop is None:
             partial = True
         elif not any(p.key == prop.key for p in props):
             props.append(prop)
     for arg in kwargs:
-        if arg.star:
+        if arg.star or arg.keyword is None:
             partial = True
             continue
         props.append(PropertyArg(arg.keyword, arg.span, static_value(index.value(arg.value)), arg.span, path, ""))
@@ -167,6 +171,9 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
             continue  # the decorator's own sending call: the decorated functions' returns are reported
         if call.function and names_decorated(call) and call.function.rpartition(".")[0] in trackers:
             role = "sink"  # the decorated functions are reported, each as the event of its name
+        unique_name = resolved_name(call, index.unique_attrs)
+        if unique_name is not None:  # say which rule typed the receiver, so a reader can judge it
+            tracker = replace(tracker, via=(rule_label(unique_name), *(tracker.via or (tracker.sdk,))))
         out.append(_tracking_call(summary.path, call.span, tracker, ex, index, role))
     for fn in summary.functions.values():
         for at, tracker in _returning_decorators(fn, trackers, index):
@@ -177,9 +184,9 @@ def module_calls(summary: ModuleSummary, trackers: dict[str, Tracker], index: In
                 out.append(_tracking_call(summary.path, span, tracker, ex, index))
                 continue
             for site in fn.returns:
-                ex = _from_return(tracker, site)
-                if ex is not None:
-                    out.append(_tracking_call(summary.path, site.span, tracker, ex, index))
+                returned = _from_return(tracker, site)
+                if returned is not None:
+                    out.append(_tracking_call(summary.path, site.span, tracker, returned, index))
     return sorted(out, key=lambda c: c.span)
 
 
@@ -268,8 +275,6 @@ def _tracking_call(
 
 def count_other_uses(calls: Iterable[TrackingCall], modules: Sequence[ModuleSummary]) -> list[TrackingCall]:
     """Fill ``origin.other_uses``: reads of a module-level constant beyond its use as an event name."""
-    from dataclasses import replace
-
     calls = list(calls)
     event_uses = Counter(c.origin.constant for c in calls if c.origin and c.origin.constant)
     by_module = {s.module: s for s in modules}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .values import Concat, DictVal, Lit, Param, Ref, Str, Unknown, Value
+from .values import CallVal, Checked, Concat, DictVal, Element, Lit, Param, Ref, Str, Unknown, Value
 
 CYCLE = Unknown("reads itself")
 
@@ -42,3 +42,22 @@ def combine(values: list[Value]) -> Value:
     if all(isinstance(v, Ref) for v in values):
         return Ref(tuple(sorted({r for v in values for r in v.refs})))  # type: ignore[union-attr]
     return Unknown("assigned several values")
+
+
+def checked(values: list[Value]) -> Checked | None:
+    """A parameter and its rebindings to calls that are given it (`action = check(action)`,
+    `a, action = validate(a, action)`): kept as the parameter if those calls pass it on."""
+    values = [v for v in values if v is not CYCLE]
+    params = {v for v in values if isinstance(v, Param)}
+    if len(params) != 1:
+        return None
+    param = params.pop()
+    if param.star or param.attrs:
+        return None
+    through = [v for v in values if not isinstance(v, Param)]
+    if not through or not all(isinstance(v, (CallVal, Element)) for v in through):
+        return None
+    calls = [v.call if isinstance(v, Element) else v for v in through]
+    if not all(any(a.value == param and not a.star for a in c.args) for c in calls):  # type: ignore[union-attr]
+        return None
+    return Checked(param, tuple(through))  # type: ignore[arg-type]

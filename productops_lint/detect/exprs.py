@@ -7,19 +7,27 @@ import re
 from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
-from .shapes import is_attribute, is_boolean, is_class_name_of, is_name, is_negative_number, is_string_method
 from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
-from .combine import CYCLE, combine, empty_default, flatten, static_parts
+from .combine import CYCLE, checked, combine, empty_default, flatten, static_parts
 from .refs import RefFinder
+from .shapes import (
+    is_attribute,
+    is_boolean,
+    is_class_name_of,
+    is_name,
+    is_negative_number,
+    is_string_method,
+)
 from .tables import LocalTables
 from .values import (
-    DecoratedName,
     Arg,
     CallVal,
     Concat,
+    DecoratedName,
     DictItem,
     DictVal,
+    Element,
     ListVal,
     Lit,
     Param,
@@ -40,6 +48,7 @@ __all__ = ["ExprConverter", "LocalTables"]
 
 _MAX_DEPTH = 8  # also in refs.py
 _PERCENT_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcoa%]")
+_TYPING = ("typing", "typing_extensions")
 _FORMAT_HOLE = re.compile(r"\{[^{}]*\}")
 
 
@@ -70,7 +79,7 @@ class ExprConverter(RefFinder):
         if isinstance(node, (cst.Integer, cst.Float)):
             return Lit(ast.literal_eval(node.value))
         if is_name(node, "True", "False", "None"):
-            return Lit({"True": True, "False": False, "None": None}[node.value])  # type: ignore[attr-defined]
+            return Lit({"True": True, "False": False, "None": None}[node.value])
         if is_negative_number(node):
             return Lit(-ast.literal_eval(node.expression.value))  # type: ignore[attr-defined]
         if isinstance(node, cst.BinaryOperation):
@@ -135,7 +144,7 @@ class ExprConverter(RefFinder):
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(Str(part.value.replace("{{", "{").replace("}}", "}")))
-            elif part.conversion or part.format_spec:
+            elif not isinstance(part, cst.FormattedStringExpression) or part.conversion or part.format_spec:
                 parts.append(Unknown("formatted hole"))
             else:
                 parts.append(self.value(part.expression, None, depth + 1))
@@ -151,7 +160,7 @@ class ExprConverter(RefFinder):
             if isinstance(fmt, Str):
                 return Template(static_parts(_FORMAT_HOLE, fmt.value))
             return Unknown("format of a non-literal")
-        if is_name(func, "dict") and self._is_builtin(func):  # type: ignore[arg-type]
+        if is_name(func, "dict") and self._is_builtin(func):
             items: list[DictItem] = []
             spreads: list[Value] = []
             for arg in node.args:
@@ -160,12 +169,12 @@ class ExprConverter(RefFinder):
                 else:
                     spreads.append(self.value(arg.value, None, depth + 1))
             return DictVal(tuple(items), tuple(spreads))
-        if is_name(func, "str") and self._is_builtin(func) and len(node.args) == 1 and not node.args[0].star:  # type: ignore[arg-type]
+        if is_name(func, "str") and self._is_builtin(func) and len(node.args) == 1 and not node.args[0].star:
             # `str(event.action)`: a string (or str subclass) stays what it is.
             return self.value(node.args[0].value, None, depth + 1)
-        if is_attribute(func, "encode") and isinstance(func.value, cst.Call):  # type: ignore[union-attr]
+        if is_attribute(func, "encode") and isinstance(func.value, cst.Call):
             # `json.dumps(payload).encode()`: the bytes say what the string says.
-            return self.value(func.value, None, depth + 1)  # type: ignore[union-attr]
+            return self.value(func.value, None, depth + 1)
         if isinstance(func, cst.Name) and self._outer_param(func):
             return Returned(func.value)
         refs = self.refs(func, depth)
@@ -226,7 +235,9 @@ class ExprConverter(RefFinder):
             else:
                 local_scope = a.scope
                 values.append(self._local_value(node, a, depth))
-        combined = combine(values)
+        combined = checked(values) or combine(values)
+        if isinstance(combined, Element):
+            return Unknown("bound by unpacking")  # only a validator's rebinding is followed
         if local_scope is not None:
             # `props[KEY] = v` / `props.update(...)` after binding: keys added to whatever was bound,
             # a parameter included (then the function adds KEY to what its caller gave).
@@ -241,8 +252,24 @@ class ExprConverter(RefFinder):
                 return added if added.items else combined
         return combined
 
+    def literal_annotation(self, node: cst.BaseExpression, const: str | None = None) -> Value | None:
+        """The one string `Literal["x"]` (or `Final[Literal["x"]]`) allows: what the name holds."""
+        if not isinstance(node, cst.Subscript) or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        kinds = {r.rpartition(".")[2] for r in self.refs(node.value) if r.partition(".")[0] in _TYPING}
+        inner = node.slice[0].slice.value
+        if "Final" in kinds:
+            return self.literal_annotation(inner, const)
+        if "Literal" in kinds and isinstance(inner, cst.SimpleString) and isinstance(inner.evaluated_value, str):
+            return self.value(inner, const)
+        return None
+
     def _local_value(self, node: cst.Name, a: Any, depth: int) -> Value:
         bound = a.node
+        if isinstance(bound, cst.Param) and bound.annotation is not None:
+            literal = self.literal_annotation(bound.annotation.annotation)
+            if literal is not None:
+                return literal  # `event: Literal["Signed Up"]`: callers can pass nothing else
         if isinstance(bound, cst.Param):
             func = self.c.ctx.function
             if func is None or a.scope is not self.c.scopes.get(node):
@@ -257,7 +284,14 @@ class ExprConverter(RefFinder):
         if isinstance(bound, (cst.FunctionDef, cst.ClassDef)):
             qual = self.c.def_quals.get(id(bound))
             return Ref((qual,)) if qual else Unknown("local definition")
+        annotation = self.c.tables.annotated.get(id(bound))
+        literal = self.literal_annotation(annotation) if annotation is not None else None
+        if literal is not None:
+            return literal  # `name: Literal["Signed Up"] = pick()`
         expr = self.c.tables.assigned.get(id(bound))
+        unpacked = self.c.tables.unpacked.get(id(bound)) if expr is None else None
+        if unpacked is not None:
+            return self._element(bound, *unpacked, depth)
         if expr is None:
             return Unknown("bound by a loop, `with` or unpacking")
         if id(bound) in self._evaluating:
@@ -267,6 +301,19 @@ class ExprConverter(RefFinder):
             return self.value(expr, None, depth + 1)
         finally:
             self._evaluating.discard(id(bound))
+
+    def _element(self, bound: cst.CSTNode, expr: cst.BaseExpression, at: int, depth: int) -> Value:
+        """`a, b = f(a, b)`: element ``at`` of the call's result, or of a tuple written out."""
+        if id(bound) in self._evaluating:
+            return CYCLE
+        self._evaluating.add(id(bound))
+        try:
+            value = self.value(expr, None, depth + 1)
+        finally:
+            self._evaluating.discard(id(bound))
+        if isinstance(value, ListVal) and isinstance(expr, (cst.Tuple, cst.List)) and at < len(value.items):
+            return value.items[at]
+        return Element(value, at) if isinstance(value, CallVal) else Unknown("bound by unpacking")
 
     def _with_additions(self, value: DictVal, name: str, scope: Any, depth: int) -> DictVal:
         items = list(value.items)

@@ -6,7 +6,13 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..registry.model import ArgSpec
-from .presets import EVENT_OBJECTS, SNOWPLOW_JSON, SNOWPLOW_SELF_DESCRIBING, SNOWPLOW_STRUCTURED, Tracker
+from .presets import (
+    EVENT_OBJECTS,
+    SNOWPLOW_JSON,
+    SNOWPLOW_SELF_DESCRIBING,
+    SNOWPLOW_STRUCTURED,
+    Tracker,
+)
 from .resolve import Index
 from .values import Arg, CallVal, DictItem, DictVal, Param, Ref, Str, Unknown, Value
 
@@ -96,10 +102,10 @@ def extract(tracker: Tracker, args: Sequence[Arg], index: Index) -> Extracted:
     outer = outer_arg.value if outer_arg else None
     if shape in EVENT_OBJECTS:
         kind = EVENT_OBJECTS[shape]
-        event = _constructed(outer, index, kind.constructors)
-        if event is None:
+        built = _constructed(outer, index, kind.constructors)
+        if built is None:
             return Extracted(None, None, outer, None, False)
-        ex = simple(find_arg(event.args, kind.event), find_arg(event.args, kind.properties))
+        ex = simple(find_arg(built.args, kind.event), find_arg(built.args, kind.properties))
         return replace(ex, outer=outer)
     if shape == "snowplow":
         structured = _constructed(outer, index, SNOWPLOW_STRUCTURED)

@@ -13,7 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .values import Arg, CallSite, CallVal, DictVal, FunctionInfo, ListVal, Param, ParamInfo, Ref, Str, Value
+from .values import (
+    Arg,
+    CallSite,
+    CallVal,
+    DictVal,
+    FunctionInfo,
+    ListVal,
+    Param,
+    ParamInfo,
+    Ref,
+    Str,
+    Value,
+)
 
 # Runners whose callable is a positional argument and whose remaining arguments are its arguments,
 # by the callee's last name: `executor.submit(fn, *args, **kwargs)`, `loop.run_in_executor(ex, fn, *args)`.

@@ -19,17 +19,18 @@ class ImportsMixin:
     """The collector's import handling (kept apart so the collector stays readable).
 
     Expects on ``self``: ``module``, ``is_package``, ``scopes``, ``ctx``, ``code``, ``symbols``,
-    ``symbol_kinds``, ``imports`` and ``_import_cache``, all set by the collector.
+    ``symbol_kinds``, ``imports``, ``imported_locals`` and ``_import_cache``, all set by the collector.
     """
 
     ctx: Any
     code: Callable[[cst.CSTNode], str]
     module: str
     is_package: bool
-    scopes: "dict[cst.CSTNode, Scope]"
+    scopes: "dict[cst.CSTNode, Scope | None]"
     symbols: dict[str, list[Value]]
     symbol_kinds: dict[str, str]
     imports: dict[str, str]
+    imported_locals: set[str]
     _import_cache: dict[tuple[int, str], tuple[str, ...]]
 
     def import_names(self, node: cst.CSTNode) -> tuple[str, ...]:

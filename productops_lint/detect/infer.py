@@ -8,10 +8,25 @@ from typing import Iterable, Sequence
 from ..registry.model import ArgSpec, WrapperSpec
 from .decorators import derive_decorator
 from .extract import Extracted, extract, find_arg, http_args, with_attrs
-from .presets import EVENT_OBJECTS, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
 from .modules import module_name
+from .presets import EVENT_OBJECTS, INGESTION_URLS, SNOWPLOW_STRUCTURED, Tracker
 from .resolve import Index
-from .values import Arg, CallSite, CallVal, Concat, DictItem, DictVal, FunctionInfo, ModuleSummary, Param, Ref, Str, Value, params_in
+from .unique import resolved_name, rule_label
+from .values import (
+    Arg,
+    CallSite,
+    CallVal,
+    Concat,
+    DictItem,
+    DictVal,
+    FunctionInfo,
+    ModuleSummary,
+    Param,
+    Ref,
+    Str,
+    Value,
+    params_in,
+)
 
 _MAX_ROUNDS = 25
 # Shapes whose argument is an event object; a wrapper may take that whole object as a parameter.
@@ -110,6 +125,9 @@ def infer_wrappers(trackers: dict[str, Tracker], modules: Sequence[ModuleSummary
                 if found is None:
                     continue
                 derived = _derive(found[1], call, fn, path, index)
+                unique_name = resolved_name(call, index.unique_attrs)
+                if derived is not None and unique_name is not None:
+                    derived = replace(derived, via=(derived.via[0], rule_label(unique_name), *derived.via[1:]))
                 if derived is not None:
                     out[qual] = derived
                     changed = True
@@ -223,7 +241,7 @@ def _derive(tracker: Tracker, call: CallSite, fn: FunctionInfo, path: str, index
         suffix = "".join(p.value for p in name.parts[at + 1 :])  # type: ignore[union-attr]
     props = ArgSpec()
     kwargs = False
-    extra: list[object] = list(tracker.extra_keys)
+    extra: list[tuple[DictItem, str] | None] = list(tracker.extra_keys)
     unknown = False
     forwarded: list[Value] = []
     if isinstance(ex.props, DictVal):

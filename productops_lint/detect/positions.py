@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Literal
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -30,14 +30,14 @@ class _Syntactic:
 
     __slots__ = ("state", "node", "start_node", "end_node", "start")
 
-    def __init__(self, state: "_OffsetState", node: cst.CSTNode, start_node: Optional[cst.CSTNode], end_node: Optional[cst.CSTNode]) -> None:
+    def __init__(self, state: "_OffsetState", node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None) -> None:
         self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
         self.start = state.offset
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         spans = self.state.spans
         start = spans[id(self.start_node)][0] if self.start_node is not None else self.start
         end = spans[id(self.end_node)][1] if self.end_node is not None else self.state.offset
@@ -81,9 +81,11 @@ class _OffsetState(CodegenState):
             self.popped = self.tokens[-1]
         super().pop_trailing_newline()
 
+    # A plain context manager where libcst declares its generator-based one: the same protocol
+    # without a generator frame per node.
     def record_syntactic_position(  # type: ignore[override]
-        self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
-    ) -> Any:
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
 

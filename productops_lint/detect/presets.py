@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..registry.model import ArgSpec
+from .values import DictItem
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Tracker:
     affix: tuple[str, str] = ("", "")
     # The event name is this attribute path of the event argument (`event.name` of an event object).
     event_attrs: tuple[str, ...] = ()
-    extra_keys: tuple[object, ...] = ()
+    # (item, path of the file that spells it) per key; a None entry marks the key set as partial.
+    extra_keys: tuple[tuple[DictItem, str] | None, ...] = ()
     kwargs_properties: bool = False
     own_params: tuple[str, ...] = ()
     via: tuple[str, ...] = field(default=())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
+from libcst.metadata import Assignment, BuiltinAssignment, ClassScope, GlobalScope, ImportAssignment
 
 from .shapes import is_binary, is_optional_subscript
 from .values import TYPE_ARG
@@ -118,7 +118,7 @@ class RefFinder:
             return tuple(sorted({r for el in node.elements for r in self.refs(el.value, depth + 1)}))
         scope = self.c.scopes.get(node) if isinstance(node, cst.Name) else None
         for a in scope[node.value] if scope is not None else ():  # type: ignore[attr-defined]
-            if isinstance(a.node, cst.Param) and a.node.annotation is not None:
+            if isinstance(a, Assignment) and isinstance(a.node, cst.Param) and a.node.annotation is not None:
                 element = _element_annotation(a.node.annotation.annotation)
                 if element is not None:
                     return tuple(f"{r}()" for r in self.annotation_refs(element))
@@ -138,7 +138,7 @@ class RefFinder:
             for a in scope[head] if scope is not None else ():
                 if isinstance(a, ImportAssignment):
                     found: tuple[str, ...] = self.c._imported(a.node, head)
-                elif isinstance(a.scope, GlobalScope) and isinstance(a.node, cst.ClassDef):
+                elif isinstance(a, Assignment) and isinstance(a.scope, GlobalScope) and isinstance(a.node, cst.ClassDef):
                     found = (f"{self.c.module}.{head}",)
                 else:
                     continue

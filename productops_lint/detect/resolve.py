@@ -5,9 +5,25 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from . import instances
-from .instances import is_property as _is_property, one as _one
-from .values import TYPE_ARG, Arg, CallVal, ClassInfo, Concat, FunctionInfo, ModuleSummary, Param, Ref, SelfClassName, Str, Unknown, Value
+from . import instances, passthrough, unique
+from .instances import is_property as _is_property
+from .instances import one as _one
+from .values import (
+    TYPE_ARG,
+    Arg,
+    CallVal,
+    Checked,
+    ClassInfo,
+    Concat,
+    FunctionInfo,
+    ModuleSummary,
+    Param,
+    Ref,
+    SelfClassName,
+    Str,
+    Unknown,
+    Value,
+)
 
 _MAX_DEPTH = 12
 
@@ -34,6 +50,14 @@ class Index:
         # Modules that count as loaded but are read on first use (see ``defer``).
         self._deferred: set[str] = set()
         self._constructions: dict[str, list[tuple[Arg, ...]]] | None = None
+        # Attribute name -> the one class of the tree defining it, for names leading to a tracker
+        # (`unique.py`): how a call on a receiver of unknown type (`?.log_api`) is resolved.
+        self.unique_attrs: dict[str, str] = {}
+
+    def set_unique(self, found: dict[str, str]) -> None:
+        if found != self.unique_attrs:
+            self.unique_attrs = found
+            self._canonical.clear()
 
     def add(self, summary: ModuleSummary) -> None:
         self._modules[summary.module] = summary
@@ -111,8 +135,8 @@ class Index:
         # Memoized: resolution asks about the same few prefixes thousands of times per run.
         key = (ref, self._allow_load)
         if key in self._splits:
-            found = self._splits[key]
-            return (found[0], list(found[1])) if found else None
+            cached = self._splits[key]
+            return (cached[0], list(cached[1])) if cached else None
         found = self._split_module_uncached(ref)
         self._splits[key] = (found[0], tuple(found[1])) if found else None
         return found
@@ -141,10 +165,24 @@ class Index:
             result = self._type_arg_call(ref, depth)
             self._canonical[ref] = result
             return result
+        if ref.startswith(unique.UNKNOWN_ROOT):
+            result = self._by_unique_name(ref, depth)
+            self._canonical[ref] = result
+            return result
         found = self._split_module(ref)
         result = frozenset({ref}) if found is None or not found[1] else frozenset(self._in_module(*found, depth))
         self._canonical[ref] = result
         return result
+
+    def _by_unique_name(self, ref: str, depth: int) -> frozenset[str]:
+        """`?.user.analytics.track`: `C().analytics.track` when `C` alone defines `analytics` (or the
+        method, `track`); nothing when no name of the chain is unique."""
+        segs = ref[len(unique.UNKNOWN_ROOT) :].split(".")
+        for at, name in unique.candidates(ref):
+            owner = self.unique_attrs.get(name)
+            if owner is not None:
+                return self.canonical(join_ref(owner + "()", segs[at:]), depth + 1)
+        return frozenset()
 
     def _type_arg_call(self, ref: str, depth: int) -> frozenset[str]:
         """`system.instance(~pkg/Client).capture`: `pkg.Client().capture` when the callee returns an
@@ -306,6 +344,8 @@ class Index:
             printed = instances.printed(self, value)
             if printed is not None:
                 return self._value(printed, depth + 1)
+        if isinstance(value, Checked):
+            return self._value(passthrough.resolve_checked(self, value, depth + 1), depth + 1)
         if isinstance(value, Concat):
             parts: list[Value] = []
             for part in value.parts:

@@ -194,7 +194,7 @@ def _from_setup_py(text: str) -> Iterator[tuple[str, str]]:
                 mapping = {
                     k.value: v.value
                     for k, v in zip(kw.value.keys, kw.value.values)
-                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Constant)
                 }
                 yield from _package_dir(mapping, "package_dir")
         if callee in ("find_packages", "find_namespace_packages"):

@@ -11,7 +11,7 @@ whitespace and punctuation, get none: see ``_ScopeVisitor``).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import ExpressionContext, ExpressionContextProvider, Scope
@@ -36,16 +36,17 @@ class _ScopeVisitor(ReadOnlyTraversal, ScopeVisitor):
     walk_layout = False
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        # ScopeVisitor.on_leave, with its test against 18 node classes answered once per node
-        # type: each isinstance against a libcst node class is an ABC check, and at one test per
+        # ScopeVisitor.on_leave, with its test against 18 node classes answered once per node's
+        # class: each isinstance against a libcst node class is an ABC check, and at one test per
         # node it took a third of this walk.
-        self.provider.set_metadata(original_node, self.scope)
         kind = type(original_node)
         counts = _ASSIGNMENT_LIKE.get(kind)
         if counts is None:
             counts = _ASSIGNMENT_LIKE[kind] = isinstance(original_node, _ASSIGNMENT_LIKE_NODES)
-        if counts:
-            self.scope._assignment_count += 1  # orders assignments and accesses, as in ScopeVisitor
+        if counts:  # libcst's own on_leave counts it (orders assignments and accesses)
+            ScopeVisitor.on_leave(self, original_node)
+            return
+        self.provider.set_metadata(original_node, self.scope)
         cst.CSTVisitor.on_leave(self, original_node)
 
 
@@ -56,7 +57,7 @@ _ASSIGNMENT_LIKE: dict[type, bool] = {}
 class _Answers:
     """The two provider calls libcst's visitors make: store an answer, read an expression context."""
 
-    def __init__(self, contexts: Optional[dict[cst.CSTNode, ExpressionContext]] = None) -> None:
+    def __init__(self, contexts: dict[cst.CSTNode, ExpressionContext] | None = None) -> None:
         self.values: dict[cst.CSTNode, Any] = {}
         self._contexts = contexts or {}
 
@@ -76,7 +77,7 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
     return answers.values
 
 
-def scopes(module: cst.Module) -> dict[cst.CSTNode, Optional[Scope]]:
+def scopes(module: cst.Module) -> dict[cst.CSTNode, Scope | None]:
     """What ``ScopeProvider`` gives each node but whitespace, comments and punctuation."""
     answers = _Answers(expression_contexts(module))
     visitor = _ScopeVisitor(answers)  # type: ignore[arg-type]

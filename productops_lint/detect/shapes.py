@@ -7,15 +7,17 @@ says in its name what shape it accepts, as a matcher would.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import libcst as cst
 
 
-def is_name(node: cst.CSTNode, *values: str) -> bool:
+def is_name(node: cst.CSTNode, *values: str) -> TypeGuard[cst.Name]:
     """A bare name, optionally one of ``values``."""
     return isinstance(node, cst.Name) and (not values or node.value in values)
 
 
-def is_attribute(node: cst.CSTNode, attr: str | None = None) -> bool:
+def is_attribute(node: cst.CSTNode, attr: str | None = None) -> TypeGuard[cst.Attribute]:
     """``x.attr`` (any ``x``), optionally with the given attribute name."""
     return isinstance(node, cst.Attribute) and (attr is None or node.attr.value == attr)
 
@@ -39,15 +41,15 @@ def is_boolean(node: cst.CSTNode, operator: type[cst.BaseBooleanOp]) -> bool:
 
 def is_string_method(node: cst.CSTNode, method: str) -> bool:
     """``"literal".method`` (e.g. ``"{}".format``)."""
-    return is_attribute(node, method) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))  # type: ignore[union-attr]
+    return is_attribute(node, method) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def is_class_name_of(node: cst.CSTNode, self_name: str) -> bool:
     """``self.__class__.__name__`` or ``type(self).__name__``."""
     if not is_attribute(node, "__name__"):
         return False
-    inner = node.value  # type: ignore[union-attr]
-    if is_attribute(inner, "__class__") and is_name(inner.value, self_name):  # type: ignore[union-attr]
+    inner = node.value
+    if is_attribute(inner, "__class__") and is_name(inner.value, self_name):
         return True
     return (
         isinstance(inner, cst.Call)
@@ -64,14 +66,13 @@ def is_optional_subscript(node: cst.CSTNode) -> bool:
 
 def is_name_method_call(node: cst.CSTNode, method: str) -> bool:
     """``name.method(...)`` on a bare name (``props.update(...)``)."""
-    return isinstance(node, cst.Call) and is_attribute(node.func, method) and isinstance(node.func.value, cst.Name)  # type: ignore[union-attr]
+    return isinstance(node, cst.Call) and is_attribute(node.func, method) and isinstance(node.func.value, cst.Name)
 
 
-def is_single_index_of_name(node: cst.CSTNode) -> bool:
-    """``name[key]`` with one plain index (``props["key"]``)."""
-    return (
-        isinstance(node, cst.Subscript)
-        and isinstance(node.value, cst.Name)
-        and len(node.slice) == 1
-        and isinstance(node.slice[0].slice, cst.Index)
-    )
+def single_index_of_name(node: cst.CSTNode) -> tuple[cst.Name, cst.BaseExpression] | None:
+    """``name[key]`` with one plain index (``props["key"]``): the name and the key, else None."""
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            return node.value, index.value
+    return None

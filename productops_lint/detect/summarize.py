@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import libcst as cst
 import libcst.matchers as m
-from .shapes import is_attribute, is_name
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
@@ -15,16 +15,24 @@ from libcst.metadata import (
 )
 
 from ..syntax import syntax_error_position, too_deeply_nested
-from .imports import ImportsMixin
 from ..types import Span
+from .definitions import (
+    DATACLASS_DECORATORS,
+    decorator_callee,
+    is_classvar,
+    narrowing_guards,
+    type_arg,
+)
 from .exprs import ExprConverter
-from .definitions import DATACLASS_DECORATORS, decorator_callee, is_classvar, narrowing_guards, type_arg
 from .handoff import RUNNER_METHODS, ParamCall, handed_off
-from .tables import LocalTables
+from .imports import ImportsMixin
 from .modules import absolutize, module_name, span_of
+from .passthrough import passable
 from .positions import Positions
 from .scopes import scopes
-from .walk import ReadOnlyTraversal
+from .shapes import is_attribute, is_name
+from .tables import LocalTables
+from .unique import UNKNOWN_ROOT
 from .values import (
     CallSite,
     ClassInfo,
@@ -40,23 +48,28 @@ from .values import (
     Unknown,
     Value,
 )
+from .walk import ReadOnlyTraversal
 
 _SELF_NAMES = frozenset({"self", "cls", "mcs", "mcls", "metacls", "klass", "_self", "_cls"})
 _ENUM_BASES = ("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag")
 _STR_ENUM_BASES = ("enum.StrEnum", "builtins.str", "str")
 
 
+# An enclosing function: (qualname, parameters, owning class when a method, the name of its `self`).
+_Frame = tuple[str, tuple[ParamInfo, ...], str | None, str | None]
+
+
 class _Context:
     """Where the visitor is: the enclosing classes and functions."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[str, str, object]] = []  # (kind, qualname, info)
+        self.stack: list[tuple[str, str, _Frame | None]] = []  # (kind, qualname, the function's frame)
 
     @property
-    def function(self) -> tuple[str, tuple[ParamInfo, ...], str | None] | None:
-        for kind, qual, info in reversed(self.stack):
+    def function(self) -> _Frame | None:
+        for kind, _qual, info in reversed(self.stack):
             if kind == "function":
-                return info  # type: ignore[return-value]
+                return info
         return None
 
     @property
@@ -81,7 +94,7 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.conv = ExprConverter(self)
         self.symbols: dict[str, list[Value]] = {}
         self.symbol_kinds: dict[str, str] = {}
-        self.classes: dict[str, dict] = {}
+        self.classes: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.calls: list[CallSite] = []
         self.param_calls: list[ParamCall] = []
@@ -97,6 +110,8 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         self.return_refs: dict[str, set[str]] = {}
         self.return_dicts: dict[str, Value] = {}
         self.return_count: dict[str, int] = {}
+        # Function -> the values its returns hand back, when built from its parameters (`passes`).
+        self.return_passes: dict[str, list[Value | None]] = {}
         # Names each function declares `global`: assigning them binds the module's name.
         self.globals: dict[str, set[str]] = {}
         # The `self`/`cls` parameter of each method -> its class, for nested functions and lambdas.
@@ -207,6 +222,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         returned = self.return_dicts.pop(qual, None)
         if isinstance(returned, DictVal) and self.return_count.get(qual) == 1:
             self.functions[qual] = replace(self.functions[qual], return_dict=returned)
+        passes = self.return_passes.pop(qual, None)
+        if passes and passes[0] is not None and all(p == passes[0] for p in passes):
+            self.functions[qual] = replace(self.functions[qual], passes=passes[0])
 
     def visit_Global(self, node: cst.Global) -> None:
         func = self.ctx.function
@@ -226,11 +244,14 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         if is_name(node.value, "None"):
             return  # `return None` on a failure path leaves the dict the builder returns otherwise
         self.return_count[func[0]] = self.return_count.get(func[0], 0) + 1
-        if isinstance(node.value, (cst.Dict, cst.Name, cst.Call)):
+        returned: Value | None = None
+        if isinstance(node.value, (cst.Dict, cst.Name, cst.Call, cst.Tuple)):
             # `return {...}`, `return event` (a local dict), `return cast(T, {...})`: a payload builder.
             returned = self.conv.value(node.value)
             if isinstance(returned, DictVal):
                 self.return_dicts[func[0]] = returned
+        # `return item`, `return a, b`: what a validator hands back of what it was given.
+        self.return_passes.setdefault(func[0], []).append(returned if returned is not None and passable(returned) else None)
         # What a getter hands back: `return _client`, `return cls._instance`, `return Posthog(key)`.
         refs = self.conv.refs(node.value)
         if refs:
@@ -246,7 +267,7 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         site = ReturnSite(self.span(node), args, elements is not None)
         self.returns.setdefault(func[0], []).append(site)
 
-    def _str_attr(self, func: tuple, value: cst.BaseExpression) -> None:
+    def _str_attr(self, func: _Frame, value: cst.BaseExpression) -> None:
         """`def __str__(self): return self.name` (or `__repr__`): the attribute an instance prints as."""
         qual, _, owner, self_name = func
         method = qual.rpartition(".")[2]
@@ -267,6 +288,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         ``self.client = client`` (an annotated parameter) and ``client: Posthog`` (declared, assigned
         elsewhere) both tell which class the attribute holds, which is what callee resolution needs.
         """
+        literal = self.conv.literal_annotation(annotation, const) if annotation is not None else None
+        if literal is not None:
+            return literal  # `EVENT: Literal["Order Completed"] = ...`: what a type checker holds it to
         converted = self.conv.value(value, const=const) if value is not None else None
         # `client: Optional[Posthog] = None` is a placeholder: the annotation says what it will hold.
         if converted is not None and not isinstance(converted, (Param, Unknown)) and converted != Lit(None):
@@ -293,14 +317,14 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
                     self.classes[cls]["attrs"].setdefault(target.value, []).append(bound)
         elif is_attribute(target) and isinstance(target.value, cst.Name):
             func = self.ctx.function
-            if func and func[2] and target.value.value == func[3]:  # type: ignore[union-attr]
+            if func and func[2] and target.value.value == func[3]:
                 bound = self._bound_value(value, annotation, None)
                 if isinstance(bound, Param) and (bound.star or not func[0].endswith(".__init__")):
                     # Only a constructor's parameters are filled where the class is built.
                     bound = Unknown("set from a method's parameter")
                 if bound is not None:
                     attrs = self.classes[func[2]]["attrs"]
-                    attrs.setdefault(target.attr.value, []).append(bound)  # type: ignore[union-attr]
+                    attrs.setdefault(target.attr.value, []).append(bound)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
@@ -322,9 +346,9 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         if func is None or not func[2] or not func[0].endswith(".__init__"):
             return
         callee = node.func
-        if not (is_attribute(callee, "__init__") and isinstance(callee.value, cst.Call)):  # type: ignore[union-attr]
+        if not (is_attribute(callee, "__init__") and isinstance(callee.value, cst.Call)):
             return
-        if not is_name(callee.value.func, "super"):  # type: ignore[union-attr]
+        if not is_name(callee.value.func, "super"):
             return
         attrs = self.classes[func[2]]["attrs"]
         for arg in node.args:
@@ -344,7 +368,10 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
                 # `loop.run_in_executor(None, send, ...)` on an object of unknown type: still a hand-off.
                 site = CallSite(self.span(node), (node.func.attr.value,), self.conv.args(node.args), func[0] if func else None)
                 self.runner_calls.append(site)
-            return
+                return
+            refs = self._untyped_chain(node.func)
+            if not refs:
+                return
         self.calls.append(
             CallSite(
                 span=self.span(node),
@@ -354,6 +381,28 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
                 func_source=self.code(node.func),
             )
         )
+
+    def _untyped_chain(self, func: cst.BaseExpression) -> tuple[str, ...]:
+        """`telemetry.log_api` on an untyped parameter, `order.user.analytics.track` on a local of
+        unknown origin: the ref `?.log_api` (`?.user.analytics.track`), resolved by unique name."""
+        segs: list[str] = []
+        node, called = func, ""
+        while isinstance(node, (cst.Attribute, cst.Call)):
+            if isinstance(node, cst.Call):
+                if called:
+                    return ()
+                node, called = node.func, "()"
+                continue
+            segs.insert(0, node.attr.value + called)
+            node, called = node.value, ""
+        if called:
+            return ()
+        if not segs or not isinstance(node, cst.Name):
+            return ()
+        scope = self.scopes.get(node)
+        if scope is None or any(isinstance(a, (BuiltinAssignment, ImportAssignment)) for a in scope[node.value]):
+            return ()  # a builtin or an import is a known object, not an untyped one
+        return (UNKNOWN_ROOT + ".".join(segs),)
 
     # -- result --------------------------------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .shapes import is_name_method_call, is_single_index_of_name
+from .shapes import is_name_method_call, single_index_of_name
 from .walk import ReadOnlyTraversal
 
 # (the dict's name, key expression or None for `update(k=...)`, added value, the key's node)
@@ -28,6 +28,8 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
         self.entered: dict[int, cst.BaseExpression] = {}
         # Name bound by `for name in EXPR` -> EXPR: the name holds one element of it.
         self.iterated: dict[int, cst.BaseExpression] = {}
+        # Name bound by unpacking `a, b = EXPR` -> (EXPR, its position): one element of what EXPR gives.
+        self.unpacked: dict[int, tuple[cst.BaseExpression, int]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -50,10 +52,15 @@ class _TablesVisitor(ReadOnlyTraversal, cst.CSTVisitor):
     def _record(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
             self.assigned[id(target)] = value
-        elif is_single_index_of_name(target):
-            sub = target  # props["key"] = value
-            key = sub.slice[0].slice.value  # type: ignore[union-attr, attr-defined]
-            self._additions.append((sub.value, key, value, key))  # type: ignore[arg-type]
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            if not any(isinstance(el, cst.StarredElement) for el in elements):
+                for i, el in enumerate(elements):
+                    if isinstance(el.value, cst.Name):
+                        self.unpacked[id(el.value)] = (value, i)
+        elif (indexed := single_index_of_name(target)) is not None:
+            name, key = indexed  # props["key"] = value
+            self._additions.append((name, key, value, key))
 
     def visit_Call(self, node: cst.Call) -> None:
         if is_name_method_call(node, "update"):
@@ -76,9 +83,10 @@ class LocalTables:
     annotated: dict[int, cst.BaseExpression] = field(default_factory=dict)
     entered: dict[int, cst.BaseExpression] = field(default_factory=dict)
     iterated: dict[int, cst.BaseExpression] = field(default_factory=dict)
+    unpacked: dict[int, tuple[cst.BaseExpression, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, module: cst.Module) -> "LocalTables":
         visitor = _TablesVisitor()
         module.visit(visitor)
-        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated, visitor.entered, visitor.iterated)
+        return cls(visitor.assigned, tuple(visitor._additions), visitor.annotated, visitor.entered, visitor.iterated, visitor.unpacked)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from ..types import UNKNOWN, Span, StaticValue
-
 
 # In a callee ref, a call segment naming the class passed first: `instance(~pkg/mod/Client)` (see
 # `RefFinder._type_arg_refs`); resolution keeps it only for a `Type[T] -> T` callee.
@@ -130,7 +129,28 @@ class Unknown:
     reason: str = ""
 
 
-Value = Union[Str, Lit, Concat, Template, Param, Ref, DictVal, ListVal, CallVal, Returned, DecoratedName, SelfClassName, Unknown]
+@dataclass(frozen=True)
+class Element:
+    """Element ``index`` of what a call returns: ``a, b = check(a, b)`` binds ``b`` to ``Element(call, 1)``."""
+
+    call: CallVal
+    index: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A parameter rebound to what calls given it return (``action = check(action)``, or an
+    ``Element`` of a tuple-returning validator): the parameter itself when each call returns that
+    argument unchanged, as read from the callee's ``return`` (see ``passthrough.py``)."""
+
+    param: Param
+    through: tuple["CallVal | Element", ...]
+
+
+Value = (
+    Str | Lit | Concat | Template | Param | Ref | DictVal | ListVal | CallVal | Returned | DecoratedName
+    | SelfClassName | Unknown | Element | Checked
+)
 
 
 def static_value(value: Value) -> StaticValue:
@@ -138,7 +158,8 @@ def static_value(value: Value) -> StaticValue:
     if isinstance(value, Str):
         return value.value
     if isinstance(value, Lit):
-        return value.value
+        literal: int | float | bool | None = value.value
+        return literal
     if isinstance(value, Concat):
         parts = [static_value(p) for p in value.parts]
         if all(isinstance(p, str) for p in parts):
@@ -205,6 +226,9 @@ class FunctionInfo:
     # `def instance(self, type: Type[T]) -> T`: the caller's position of the parameter whose class
     # the call returns an instance of (dependency-injection containers).
     type_arg: int | None = None
+    # What every `return` hands back when that is built from the parameters (`return item`,
+    # `return a, b`, `return check(x)`): how a validator or identity function passes its input on.
+    passes: "Value | None" = None
 
 
 @dataclass(frozen=True)

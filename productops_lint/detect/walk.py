@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -67,11 +67,11 @@ def _derives(cls: object, bases: frozenset[type]) -> bool:
     return isinstance(cls, type) and not bases.isdisjoint(cls.__mro__)
 
 
-Hook = Optional[Callable[[Any, cst.CSTNode], Any]]
+Hook = Callable[[Any, cst.CSTNode], Any] | None
 # (field name, visit_<Node>_<field>, leave_<Node>_<field>)
 Field = tuple[str, Hook, Hook]
 # (visit_<Node>, leave_<Node>, the fields to walk, or None: libcst walks them)
-Entry = tuple[Hook, Hook, Optional[tuple[Field, ...]]]
+Entry = tuple[Hook, Hook, tuple[Field, ...] | None]
 # The entry of a field value that is not a node (None, a string, MaybeSentinel.DEFAULT).
 _NOT_A_NODE: Entry = (None, None, ())
 
@@ -137,14 +137,14 @@ def _names_layout(cls: type) -> bool:
 # libcst walks them, see ReadOnlyTraversal._entry), and those of them that hold only layout. None
 # for a value that is not a node. Worked out once per class, not once per visitor class: with
 # get_type_hints and ABC subclass checks it is most of a process's first summary.
-_Facts = tuple[Optional[tuple[str, ...]], frozenset[str]]
-_FACTS: dict[type, Optional[_Facts]] = {}
+_Facts = tuple[tuple[str, ...] | None, frozenset[str]]
+_FACTS: dict[type, _Facts | None] = {}
 
 
-def _node_facts(node_cls: type) -> Optional[_Facts]:
+def _node_facts(node_cls: type) -> _Facts | None:
     if node_cls in _FACTS:
         return _FACTS[node_cls]
-    facts: Optional[_Facts] = None
+    facts: _Facts | None = None
     if _derives(node_cls, _NODE_SET):
         hints = typing.get_type_hints(node_cls)
         order = child_fields(node_cls)
@@ -165,12 +165,19 @@ def _hook(cls: type, name: str) -> Hook:
     return None if found is getattr(cst.CSTVisitor, name, None) else found
 
 
-class ReadOnlyTraversal:
+# To the type checker the mixin is the visitor it is mixed into; at run time it adds nothing to the MRO.
+if typing.TYPE_CHECKING:
+    _VisitorBase = cst.CSTVisitor
+else:
+    _VisitorBase = object
+
+
+class ReadOnlyTraversal(_VisitorBase):
     """Mixin for a ``CSTVisitor``: the visit libcst makes, without rebuilding a node (see module doc)."""
 
     #: Whether whitespace, comments and punctuation are walked. ``None``: when a hook names one of
     #: them, or ``on_leave`` is overridden (it may act on every node). A subclass may decide.
-    walk_layout: typing.ClassVar[Optional[bool]] = None
+    walk_layout: typing.ClassVar[bool | None] = None
     _entries: dict[type, Entry]
     _sees_layout: bool
     _on_leave: Hook
@@ -191,7 +198,7 @@ class ReadOnlyTraversal:
         cls._sees_layout = named or (cls._on_leave is not None if cls.walk_layout is None else cls.walk_layout)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if cst.CSTVisitor.on_visit(self, node):  # type: ignore[arg-type]
+        if cst.CSTVisitor.on_visit(self, node):
             self._walk(node)
         return False  # CSTNode.visit then calls on_leave and keeps the node as it is
 

@@ -6,12 +6,12 @@ the same engine from a git tree read through the API.
 
 from __future__ import annotations
 
+from ..registry.paths import RULE_SUFFIXES
 from .discovery import (
     DEFAULT_EXCLUDES,
-    is_test_path,
-    RULE_SUFFIXES,
     FileProvider,
     find_root,
+    is_test_path,
     load_config,
     read_rule_files,
     read_rule_files_at,
@@ -21,6 +21,7 @@ from .store import (
     ChangedOnDisk,
     FileCache,
     digest,
+    open_cache,
     read_text,
     write_bytes_atomic,
     write_source_if_unchanged,
@@ -33,6 +34,7 @@ __all__ = [
     "RULE_SUFFIXES",
     "ChangedOnDisk",
     "FileCache",
+    "open_cache",
     "FileProvider",
     "digest",
     "find_root",

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..config import Config, parse_config
-from ..types import Location, Problem, UserError
-from .store import _NOTHING, _Manifest, digest
 from ..registry.paths import RULE_SUFFIXES
+from ..types import Location, Problem, UserError
+from . import manifest as _manifest
+from .manifest import _NOTHING, _Manifest
+from .store import digest, read_regular
 
 if TYPE_CHECKING:
     from ..prefilter import Words
@@ -146,7 +148,7 @@ class FileProvider:
 
             self._user_exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude)
         self._paths: list[str] | None = None
-        self._manifest = _Manifest(manifest_dir / "manifest.pickle") if manifest_dir else None
+        self._manifest = _Manifest(manifest_dir / _manifest.NAME) if manifest_dir else None
         self._digests: dict[str, str | None] = {}
         # Joined by concatenation: os.path.join costs more than the stat it serves, per file.
         self._root_prefix = os.path.join(str(root), "")
@@ -300,11 +302,12 @@ class FileProvider:
                     pass
             active = [(base, spec) for base, spec in ignores if rel.startswith(base)]
 
+            # Called only within this iteration, so reading the loop's `rel` and `active` is right.
             def ignored(name: str, is_dir: bool) -> bool:
-                full = rel + name + ("/" if is_dir else "")
+                full = rel + name + ("/" if is_dir else "")  # noqa: B023
                 if name in _DEFAULT_NAMES or (self._user_exclude is not None and self._user_exclude.match_file(full)):
                     return True
-                return any(spec.match_file(full[len(base):]) for base, spec in active)
+                return any(spec.match_file(full[len(base):]) for base, spec in active)  # noqa: B023
 
             dirs[:] = sorted(d for d in dirs if not ignored(d, True))
             self._packaging.extend(rel + f for f in _PACKAGING_NAMES.intersection(files) if not ignored(f, False))
@@ -338,7 +341,7 @@ class FileProvider:
         if path in self._fresh:
             return self._fresh.pop(path)
         try:
-            return (self.root / path).read_bytes()
+            return read_regular(self.root / path)
         except OSError:
             return None
 

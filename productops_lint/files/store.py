@@ -1,185 +1,158 @@
-"""Writing to disk safely: the stat manifest, the result cache, atomic writes, fixes that check first."""
+"""The cache folder and safe writes: entries as checked JSON, the folder's trust rule, atomic writes, fixes that check first."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
 import os
-import pickle
+import stat
+import subprocess
 from pathlib import Path
-from time import time_ns
-from typing import Any, Iterable, Mapping
+from typing import Any, TypeVar
 
-_NOTHING: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+from .. import plain
+
+T = TypeVar("T")
+
+# The store's one format version: bump when the layout of an entry or of the manifest changes.
+# Each entry also names its type and the fingerprint of that type's fields (``plain.fingerprint``).
+FORMAT = 1
+# Files the tool writes into a folder it created: the standard cache-folder tag (backup tools
+# skip such folders), a .gitignore, and a marker naming the folder it was written in.
+_TAG = "CACHEDIR.TAG"
+_TAG_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by productops-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_MARKER = "productops-cache.json"
 
 
-class _Manifest:
-    """path -> (mtime_ns, size, inode, digest), so an unchanged tree is recognised by stat alone.
+def trust_problem(folder: Path) -> str | None:
+    """Why the cache ``folder`` must not be used (None: it may be).
 
-    Like git's index, an entry is trusted only when the file's mtime is safely older than the moment
-    it was recorded: a file edited within the same clock tick is hashed again.
+    The tool uses a folder that does not exist yet, an empty one, or one that carries its
+    marker, belongs to the current user (where files have owners) and holds no file tracked by
+    git. The marker records the folder's device and inode: a folder this tool created in this
+    checkout is recognised from that alone. One restored or copied into place (a CI cache) has
+    another inode; it is adopted once git confirms that none of its files is committed. A
+    folder committed to the repository, or one of another tool's, is never read.
     """
-
-    _RACY_NS = 2_000_000_000
-    _SAVE_AFTER = 16
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._entries: dict[str, tuple[int, int, int, int, str]] = {}
-        # content digest -> (words searched for in that content, the ones found). Any later search
-        # for words already searched is answered without reading the file.
-        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        # One object per distinct searched set, so the pickle stores each set once.
-        self._shared: dict[frozenset[str], frozenset[str]] = {}
-        self._dirty = 0  # entries added or replaced since loading
-        self._loaded = False
-        try:
-            with open(path, "rb") as handle:
-                loaded = pickle.load(handle)
-            if isinstance(loaded, dict) and loaded.get("format") == 3:
-                self._entries, self._words = loaded["entries"], loaded["words"]
-                self._loaded = True
-                for searched, _ in self._words.values():
-                    self._shared.setdefault(searched, searched)
-        except Exception:  # missing or corrupt: start afresh
-            self._entries, self._words = {}, {}
-
-    @property
-    def words_table(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        """Content digest -> (words searched for in that content, the ones found)."""
-        return self._words
-
-    def find_words(self, full: str, value: str, words: Any, data: bytes | None = None) -> set[str] | None:
-        """Which of ``words`` the file (whose content digest is ``value``) contains."""
-        searched, found = self._words.get(value, _NOTHING)
-        if searched.issuperset(words.names):
-            return set(found & words.name_set)
-        if data is None:
-            try:
-                with open(full, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                return None
-        missing = words.name_set - searched
-        new = words.find(data) if len(missing) == len(words.names) else type(words)(missing).find(data)
-        wider = searched | missing
-        self._words[value] = (self._shared.setdefault(wider, wider), frozenset(found | new))
-        self._dirty += 1
-        return set((found | new) & words.name_set)
-
-    def recorded(self) -> bool:
-        return bool(self._entries)
-
-    def digest(
-        self, full: str, key: str, stamp: tuple[int, int, int] | None = None
-    ) -> tuple[str | None, bytes | None]:
-        """(digest, bytes if they had to be read) for the file at ``full``; ``stamp``: its
-        (mtime_ns, size, inode) if this run stat'ed it already."""
-        if stamp is None:
-            try:
-                st = os.stat(full)
-            except OSError:
-                return None, None
-            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        value = self.vouched(key, stamp)
-        return (value, None) if value is not None else self._hash(full, key, stamp)
-
-    def vouched(self, key: str, stamp: tuple[int, int, int]) -> str | None:
-        """The recorded digest of ``key`` if its (mtime_ns, size, inode) still match and were not racy."""
-        entry = self._entries.get(key)
-        if entry is not None and entry[:3] == stamp and stamp[0] < entry[3] - self._RACY_NS:
-            return entry[4]
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
         return None
-
-    def unchanged(
-        self, prefix: str, keys: Iterable[str], stamps: Mapping[str, tuple[int, int, int]] | None = None
-    ) -> tuple[dict[str, str], list[str]]:
-        """(digest of each file the manifest vouches for, the other keys): ``digest`` over many files.
-
-        One loop, with no stat for a file in ``stamps`` (its (mtime_ns, size, inode), stat'ed
-        this run already) or unknown to the manifest: a run over one changed file in a tree of
-        10,000 asks this of every file. ``vouched`` is the one rule for trusting an entry.
-        """
-        entries, stat, vouched, taken = self._entries, os.stat, self.vouched, stamps or {}
-        known: dict[str, str] = {}
-        others: list[str] = []
-        for key in keys:
-            stamp = taken.get(key)
-            if stamp is None and key in entries:  # a file the manifest never saw needs no stat here
-                try:
-                    st = stat(prefix + key)
-                except OSError:
-                    others.append(key)
-                    continue
-                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-            value = vouched(key, stamp) if stamp is not None else None
-            if value is None:
-                others.append(key)
-            else:
-                known[key] = value
-        return known, others
-
-    def _hash(self, full: str, key: str, stamp: tuple[int, int, int]) -> tuple[str | None, bytes | None]:
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if not os.path.isdir(folder):
+        return "is not a folder"
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and st.st_uid != getuid():
+        return "belongs to another user"
+    marker = _read_json(folder / _MARKER)
+    if isinstance(marker, dict) and marker.get("tool") == "productops-lint":
+        if marker.get("folder") == [st.st_dev, st.st_ino]:
+            return None
+        if _tracked(folder):
+            return "holds files committed to git"
         try:
-            with open(full, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None, None
-        value = digest(data)
-        self._entries[key] = (*stamp, time_ns(), value)
-        self._dirty += 1
-        return value, data
-
-    def save(self) -> None:
-        # A few new entries are not worth rewriting every file's: the next run hashes those few
-        # files again, which costs less than pickling the whole manifest.
-        if self._dirty <= (self._SAVE_AFTER if self._loaded else 0):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Each digest string once (the entry's own object keys its words too) and one empty
-            # set for the many files that contain none of the words: pickle then writes each
-            # once, and loading the manifest, which every run does, makes a third fewer objects.
-            live = {entry[4]: entry[4] for entry in self._entries.values()}
-            empty = _NOTHING[1]
-            words = {live[k]: (searched, found or empty) for k, (searched, found) in self._words.items() if k in live}
-            data = {"format": 3, "entries": self._entries, "words": words}
-            write_bytes_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-            self._dirty = 0
+            prepare_folder(folder)  # restored or copied here: the tool's own from now on
         except OSError:
             pass
+        return None
+    try:
+        if not any(os.scandir(folder)):
+            return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return "was not created by productops-lint"
+
+
+def _tracked(folder: Path) -> bool:
+    """Whether git tracks any file under ``folder`` (False outside a repository, or without git)."""
+    try:
+        done = subprocess.run(["git", "ls-files", "-z", "--", "."], cwd=folder, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create the cache ``folder`` if needed, with the marker that lets later runs trust it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / _MARKER
+    st = os.stat(folder)
+    if _read_json(marker) == {"tool": "productops-lint", "folder": [st.st_dev, st.st_ino]}:
+        return
+    (folder / ".gitignore").write_text("# Created by productops-lint.\n*\n")
+    (folder / _TAG).write_text(_TAG_TEXT)
+    data = json.dumps({"tool": "productops-lint", "folder": [st.st_dev, st.st_ino]})
+    write_bytes_atomic(marker, data.encode(), durable=False)
+
+
+def open_cache(folder: Path) -> tuple[FileCache | None, str | None]:
+    """The cache in ``folder``, or None and a one-line warning when the folder is not trusted."""
+    problem = trust_problem(folder)
+    if problem is not None:
+        return None, f"warning: cache folder {folder} {problem}; running without a cache (delete it to start a new one)"
+    return FileCache(folder), None
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON in ``path``; None if it is missing, unreadable or not JSON."""
+    try:
+        with open(path, "rb") as handle:
+            return json.loads(handle.read())
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 class FileCache:
-    """Summaries on disk, one file per key; writes are atomic so concurrent runs can share the folder."""
+    """Entries on disk, one JSON file per key; writes are atomic so concurrent runs can share the folder.
+
+    An entry is written as ``{"format", "kind", "schema", "value"}``. It is read back only as the
+    type asked for, when its format and its type's field fingerprint match and every value has
+    the type its field declares; anything else reads as missing and is computed again.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._ready = False
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
+        return self.folder / key[:2] / (key + ".json")
 
-    def get(self, key: str) -> object | None:
+    def get(self, key: str, kind: type[T]) -> T | None:
+        data = _read_json(self._path(key))
+        if (
+            type(data) is not dict
+            or data.get("format") != FORMAT
+            or data.get("kind") != kind.__qualname__
+            or data.get("schema") != plain.fingerprint(kind)
+        ):
+            return None
         try:
-            with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
-        except FileNotFoundError:
+            value: T = plain.decode(kind, data.get("value"))
+        except plain.Invalid:  # a crafted or damaged entry: recompute it
             return None
-        except Exception:  # a truncated or foreign entry: recompute it
-            return None
+        return value
 
     def put(self, key: str, value: object) -> None:
+        kind = type(value)
+        try:
+            body = plain.encode(kind, value)
+        except (plain.Unencodable, TypeError, ValueError, RecursionError):
+            return  # a value with no plain form is simply not kept
+        entry = {"format": FORMAT, "kind": kind.__qualname__, "schema": plain.fingerprint(kind), "value": body}
         try:
             if not self._ready:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                marker = self.folder / ".gitignore"
-                if not marker.exists():
-                    marker.write_text("# Created by productops-lint.\n*\n")
+                prepare_folder(self.folder)
                 self._ready = True
             target = self._path(key)
             target.parent.mkdir(exist_ok=True)
-            write_bytes_atomic(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-        except OSError:
+            write_bytes_atomic(target, json.dumps(entry, separators=(",", ":")).encode(), durable=False)
+        except (OSError, ValueError):
             pass  # a read-only checkout still lints, just without a cache
 
 
@@ -188,7 +161,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
 
     ``durable`` first forces the bytes to disk, so that a crash cannot leave an empty file where
     the old one was: for the user's files. The cache skips it (about 1 ms a file, for hundreds of
-    files in a cold run): an entry a crash cut short fails to unpickle and is recomputed.
+    files in a cold run): an entry a crash cut short fails to parse and is recomputed.
     """
     fd, tmp = _create_beside(path)
     try:
@@ -223,6 +196,19 @@ def _create_beside(path: Path) -> tuple[int, str]:
             continue
 
 
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of the regular file at ``path``; OSError for anything else (a FIFO, a device).
+
+    Opened without blocking and checked on the open descriptor: a FIFO in the tree would
+    otherwise stop the run until something writes to it.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -236,7 +222,7 @@ def write_source_if_unchanged(path: Path, text: str, expected: str) -> None:
     import io
     import tokenize
 
-    from ..engine import decode_source
+    from ..sources import decode_source
 
     current = path.read_bytes()
     try:

@@ -10,7 +10,17 @@ from ..registry.model import Plan
 from ..registry.pr_rules import Checklist, ChecklistItem
 from .body import ItemState, latest_ticks, parse_items, section_spans
 from .config import applicable_checklists, path_matches, why_applies
-from .types import ACTION_REQUIRED, CHECKLIST_CHECK, FAILURE, NEUTRAL, SUCCESS, CheckResult, ItemResult, PullRequestFacts, Tick
+from .types import (
+    ACTION_REQUIRED,
+    CHECKLIST_CHECK,
+    FAILURE,
+    NEUTRAL,
+    SUCCESS,
+    CheckResult,
+    ItemResult,
+    PullRequestFacts,
+    Tick,
+)
 
 RECHECK = "recheck"
 _LISTED = 5
@@ -148,15 +158,18 @@ def _manual(item: ChecklistItem, state: ItemState | None, tick: Tick | None) -> 
 def item_result(item: ChecklistItem, facts: PullRequestFacts, states: Mapping[str, ItemState],
                 ticks: Mapping[str, Tick], epic: CheckResult | None) -> tuple[ItemResult, bool]:
     """The item's line, and whether it is held up only by something the author cannot fix."""
-    common = {"owner": item.owner, "automatic": not item.manual, "required": not item.optional}
+    def line(status: str, reason: str) -> ItemResult:
+        return ItemResult(item.id, item.title, status, reason, owner=item.owner, automatic=not item.manual,
+                          required=not item.optional)
+
     if item.manual:
         status, reason = _manual(item, states.get(item.id), ticks.get(item.id))
         if item.optional and status == "pending":
             status = "optional"
-        return ItemResult(item.id, item.title, status, reason, **common), False
+        return line(status, reason), False
     verdict = AUTOMATIC[item.auto or ""](item, facts, epic)
     status = "passed" if verdict.passed else ("pending" if verdict.unavailable else "failed")
-    return ItemResult(item.id, item.title, status, verdict.reason, **common), verdict.unavailable
+    return line(status, verdict.reason), verdict.unavailable
 
 
 def _conclusion(unmet: Sequence[tuple[Checklist, ItemResult, bool]]) -> str:

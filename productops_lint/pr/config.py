@@ -83,7 +83,7 @@ def canonical_key(key: str, repo: str = "") -> str:
 
 
 def why_applies(checklist: Checklist, facts: PullRequestFacts) -> str | None:
-    """Why ``checklist`` applies to the PR (`label \`launch\``), or None when it does not."""
+    r"""Why ``checklist`` applies to the PR (`label \`launch\``), or None when it does not."""
     when = checklist.when
     if when.always:
         return "every pull request"

@@ -8,7 +8,18 @@ from typing import Mapping, Sequence
 from ..registry.model import Plan, TicketRules
 from ..registry.pr_rules import EpicRules
 from .config import canonical_key, epic_rules, has_label, matcher, path_matches, ticket_rules
-from .types import EPIC_CHECK, FAILURE, NEUTRAL, SUCCESS, CheckResult, ItemResult, PullRequestFacts, Ticket, TicketRef, TrackerProblem
+from .types import (
+    EPIC_CHECK,
+    FAILURE,
+    NEUTRAL,
+    SUCCESS,
+    CheckResult,
+    ItemResult,
+    PullRequestFacts,
+    Ticket,
+    TicketRef,
+    TrackerProblem,
+)
 
 # Parents are followed this far up (story -> epic is 1, sub-task -> story -> epic is 2); the
 # limit also ends a cycle that a misconfigured tracker could report.

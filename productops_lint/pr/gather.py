@@ -170,7 +170,7 @@ def _calls_events(provider: CommitFiles, config: Config, plan: Plan, targets: Se
     if not config.src:
         config = with_inferred_roots(config, list(provider.paths()), provider.packaging())
     result = analyze(provider, config, plan, targets=targets)
-    return {c.event for c in result.calls if isinstance(getattr(c, "event", None), str)}
+    return {c.event for c in result.calls if c.event is not None}
 
 
 def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: Sequence[str]) -> tuple[EventChange, ...]:

@@ -6,7 +6,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .conventions import did_you_mean, event_name_problems, looks_like_pii, property_name_problems, to_style
+    from .conventions import (
+        did_you_mean,
+        event_name_problems,
+        looks_like_pii,
+        property_name_problems,
+        to_style,
+    )
     from .loader import check_rule_files, load_plan, registry_check
     from .model import Conventions, EventSpec, NamingRules, Plan, PropertySpec, normalize_name
     from .schema import rules_schema

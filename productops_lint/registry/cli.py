@@ -16,7 +16,9 @@ DefaultPaths = Callable[[], Sequence[str]]
 
 
 def _read_from_disk(paths: Sequence[str]) -> list[tuple[str, str]]:
-    from ..files import read_rule_files  # imported late: the filesystem layer sits above this package
+    from ..files import (
+        read_rule_files,  # imported late: the filesystem layer sits above this package
+    )
 
     return read_rule_files(paths)
 

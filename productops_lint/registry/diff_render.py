@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from .diff import Change, PlanDiff
+from .diff import PlanDiff
+from .diff_properties import Change
 
 BREAKING_MARK = "⚠️"
 DEFAULT_MARKDOWN_LIMIT = 25

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ..types import Problem, Severity, UserError
+from ..types import Location, Problem, Severity, UserError
 from . import pr_loader
 from .model import (
     Conventions,
@@ -29,6 +29,10 @@ from .schema import schema_problems
 from .yamldoc import DataPath, Document, parse_document
 
 RuleFiles = Sequence[tuple[str, str]]
+
+# Rule files come from pull requests too. Parsed YAML takes some 70 times its text in memory, so a
+# cap on the text caps the memory; a plan of 50,000 events is about 5 MB.
+MAX_RULE_FILE_CHARS = 16 * 1024 * 1024
 
 
 @dataclass
@@ -147,6 +151,10 @@ def check_rule_files(files: RuleFiles) -> tuple[Plan | None, list[Problem]]:
     problems: list[Problem] = []
     sections = _Sections()
     for path, text in files:
+        if len(text) > MAX_RULE_FILE_CHARS:
+            size, limit = len(text) / 1024 / 1024, MAX_RULE_FILE_CHARS // 1024 // 1024
+            problems.append(Problem(Location(path, 1, 1), f"the rule file is {size:.0f} MB; the limit is {limit} MB"))
+            continue
         doc = parse_document(path, text)
         problems.extend(doc.problems)
         located = schema_problems(doc)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
 from ..types import Location, Problem, Severity, UserError
+from ..userregex import pattern_error
 from .conventions import (
     STYLE_LABELS,
     did_you_mean,
@@ -209,15 +209,13 @@ def _value(data: Any, path: DataPath) -> Any:
 
 
 def regex_problems(doc: Document) -> list[Problem]:
-    """Every regular expression in ``doc`` that Python cannot compile."""
+    """Every regular expression in ``doc`` that Python cannot compile, or that is too large or deep to."""
     problems = []
     for path in _regex_paths(doc):
         pattern = _value(doc.data, path)
         if not isinstance(pattern, str):
             continue  # the schema reports the wrong type
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            message = f"{describe(doc, path)} is not a valid regular expression: {exc}"
-            problems.append(Problem(doc.at(path), message))
+        reason = pattern_error(pattern)
+        if reason is not None:
+            problems.append(Problem(doc.at(path), f"{describe(doc, path)} {reason}"))
     return problems

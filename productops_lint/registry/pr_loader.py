@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from ..types import Problem
+from ..userregex import pattern_error
 from .plan_checks import Declaration, section_problems
 from .pr_rules import (
     KIND_OPTIONS,
@@ -54,11 +54,9 @@ def _item_problems(decl: Declaration, path: DataPath, item: dict[str, Any]) -> l
                                     f"`{option}` of checklist item `{name}` applies only to {' or '.join(users)}"))
     pattern = item.get("pattern")
     if isinstance(pattern, str):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            problems.append(Problem(doc.at((*path, "pattern")),
-                                    f"`pattern` of checklist item `{name}` is not a valid regular expression: {exc}"))
+        reason = pattern_error(pattern)
+        if reason is not None:
+            problems.append(Problem(doc.at((*path, "pattern")), f"`pattern` of checklist item `{name}` {reason}"))
     return problems
 
 

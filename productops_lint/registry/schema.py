@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -91,9 +92,15 @@ def _first_repeat(values: list[Any]) -> Any:
     return None
 
 
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    """The subschema that failed; jsonschema types it loosely (a bool schema, or unset)."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
 def _message(error: ValidationError, doc: Document, path: DataPath) -> str:
     subject = describe(doc, path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    # Set on every error a validator yields; the stubs also allow "unset" for errors made by hand.
+    kind, expected, value = error.validator, cast(Any, error.validator_value), cast(Any, error.instance)
     if kind == "type":
         wanted = [expected] if isinstance(expected, str) else list(expected)
         return f"{subject} must be {' or '.join(_TYPE_WORDS[t] for t in wanted)}, not {_actual(value)}"
@@ -104,7 +111,7 @@ def _message(error: ValidationError, doc: Document, path: DataPath) -> str:
     if kind == "const":
         return f"{subject} must be `{expected}`, not `{value}`"
     if kind == "pattern":
-        examples = error.schema.get("examples")
+        examples = _schema_of(error).get("examples")
         like = f"does not look like `{examples[0]}`" if examples else f"does not match `{expected}`"
         return f"{subject} is `{value}`, which {like}"
     if kind == "format":
@@ -125,7 +132,7 @@ def _message(error: ValidationError, doc: Document, path: DataPath) -> str:
 def _problems(error: ValidationError, doc: Document) -> list[tuple[DataPath, Problem]]:
     path: DataPath = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(_schema_of(error).get("properties", {}))
         out = []
         for key in error.instance:
             if key in allowed:
@@ -138,7 +145,7 @@ def _problems(error: ValidationError, doc: Document) -> list[tuple[DataPath, Pro
     if error.validator == "required" and isinstance(error.instance, dict):
         subject = describe(doc, path)
         out = []
-        for key in error.validator_value:
+        for key in cast(Any, error.validator_value):
             if key in error.instance:
                 continue
             if key == "values":

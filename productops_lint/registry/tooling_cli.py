@@ -11,7 +11,12 @@ from ..types import TrackingCall, UserError
 from .catalog import render_catalog
 from .coverage import compute_coverage, coverage_passes, render_coverage_json, render_coverage_text
 from .diff import diff_plans
-from .diff_render import DEFAULT_MARKDOWN_LIMIT, render_diff_json, render_diff_markdown, render_diff_text
+from .diff_render import (
+    DEFAULT_MARKDOWN_LIMIT,
+    render_diff_json,
+    render_diff_markdown,
+    render_diff_text,
+)
 from .interchange import EXPORT_FORMATS, IMPORT_FORMATS, detect_format, export_plan, import_plan
 from .model import Plan
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -12,10 +12,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..types import Location, Problem
 
 # A path into the data: mapping keys and list indexes, e.g. ("events", 0, "properties", "plan").
-DataPath = tuple[Union[str, int], ...]
+DataPath = tuple[str | int, ...]
 
-# Rule files come from pull requests too; an alias bomb must not expand without bound.
-MAX_VALUES = 200_000
+# Rule files come from pull requests too; an alias bomb must not expand without bound. Only values
+# reached again through an alias count: without aliases the values are bounded by the text.
+MAX_ALIASED_VALUES = 100_000
+# Far deeper than any rule file needs, and shallow enough for every recursive step after parsing.
+MAX_DEPTH = 64
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _YAML_TAGS = "tag:yaml.org,2002:"
 # What a mapping or a list may be tagged; anything else (`!!python/tuple`, `!!set`) is refused by name.
@@ -53,7 +56,11 @@ class Document:
 
 
 class _TooLarge(Exception):
-    pass
+    """Aliases expanded past MAX_ALIASED_VALUES while building the value at ``path``."""
+
+    def __init__(self, path: DataPath) -> None:
+        super().__init__(path)
+        self.path = path
 
 
 class _Builder:
@@ -67,16 +74,23 @@ class _Builder:
         self._constructor = yaml.constructor.SafeConstructor()
         self._count = 0
         self._active: set[int] = set()
+        # Collections built once already: building one again is an alias being expanded.
+        self._built: set[int] = set()
+        self._repeating = 0
 
     def problem(self, node: Node, message: str) -> None:
         mark = node.start_mark
         self.problems.append(Problem(Location(self.path, mark.line + 1, mark.column + 1), message))
 
     def build(self, node: Node, path: DataPath) -> Any:
-        self._count += 1
-        if self._count > MAX_VALUES:
-            raise _TooLarge
+        if self._repeating:
+            self._count += 1
+            if self._count > MAX_ALIASED_VALUES:
+                raise _TooLarge(path)
         self.value_marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if len(path) > MAX_DEPTH:
+            self.problem(node, f"nested more than {MAX_DEPTH} levels deep")
+            return None
         if _is_python(node):
             # PyYAML's safe loader refuses these anyway; name the tag rather than the type it left behind.
             self.problem(node, f"tag {_short_tag(node.tag)} is not allowed")
@@ -88,13 +102,17 @@ class _Builder:
         if id(node) in self._active:
             self.problem(node, "an alias refers to a node that contains it")
             return None
+        again = id(node) in self._built
+        self._built.add(id(node))
         self._active.add(id(node))
+        self._repeating += again
         try:
-            if isinstance(node, SequenceNode):
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._mapping(node, path)
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         finally:
             self._active.discard(id(node))
+            self._repeating -= again
 
     def _scalar(self, node: ScalarNode) -> Any:
         try:
@@ -108,6 +126,10 @@ class _Builder:
         if isinstance(value, (datetime.date, datetime.datetime)):
             # JSON Schema has no date type; dates are strings with `format: date`.
             return value.isoformat()
+        if isinstance(value, bytes):
+            # `!!binary`: name the tag, not the type error its bytes would give.
+            self.problem(node, f"unsupported YAML tag `{_short_tag(node.tag)}`")
+            return node.value
         return value
 
     def _key(self, node: Node) -> str | None:
@@ -115,10 +137,11 @@ class _Builder:
             self.problem(node, "a key must be plain text, not a list or mapping")
             return None
         # Keys keep their text: a property called `on` or `404` stays a string.
-        return node.value
+        return str(node.value)
 
     def _mapping(self, node: MappingNode, path: DataPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
         merged: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -127,11 +150,12 @@ class _Builder:
             key = self._key(key_node)
             if key is None:
                 continue
-            if key in out:
-                first = self.key_marks[(*path, key)][0]
-                self.problem(key_node, f"duplicate key `{key}` (first at line {first})")
+            if key in first_lines:
+                self.problem(key_node, f"duplicate key `{key}` (first at line {first_lines[key]})")
                 continue
-            self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            first_lines[key] = mark[0]
+            self.key_marks.setdefault((*path, key), mark)
             value = self.build(value_node, (*path, key))
             if not _is_python(value_node):  # left out, so the schema adds no type error to the tag's
                 out[key] = value
@@ -140,11 +164,10 @@ class _Builder:
             if not isinstance(source, MappingNode):
                 self.problem(source, "`<<` must merge a mapping")
                 continue
-            for key_node, value_node in source.value:
-                key = self._key(key_node)
-                if key is not None and key not in out:
-                    self.key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                    out[key] = self.build(value_node, (*path, key))
+            # Built whole, so that the merged mapping's own `<<` are merged too, as PyYAML does.
+            built = self.build(source, path)
+            for key, value in (built.items() if isinstance(built, dict) else ()):
+                out.setdefault(key, value)
         return out
 
 
@@ -176,6 +199,27 @@ def _syntax_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(Location(path), f"invalid YAML: {exc}")
 
 
+def _too_deep(path: str, text: str) -> Problem:
+    """Where the nesting that overflowed PyYAML's recursive composer passes MAX_DEPTH.
+
+    The parser's event stream is flat, so walking it finds the place without recursing.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    where = Location(path) if mark is None else Location(path, mark.line + 1, mark.column + 1)
+                    return Problem(where, f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        return _syntax_problem(path, text, exc)
+    return Problem(Location(path, 1, 1), "invalid YAML: nested too deeply")
+
+
 def parse_document(path: str, text: str) -> Document:
     """Parse one rule file. Never raises: syntax errors and oddities become problems."""
     try:
@@ -187,13 +231,16 @@ def parse_document(path: str, text: str) -> Document:
     except yaml.YAMLError as exc:
         return Document(path, None, (_syntax_problem(path, text, exc),))
     except RecursionError:
-        return Document(path, None, (Problem(Location(path, 1, 1), "invalid YAML: nested too deeply"),))
+        return Document(path, None, (_too_deep(path, text),))
     if node is None:
         return Document(path, None)
     builder = _Builder(path)
     try:
         data = builder.build(node, ())
-    except (_TooLarge, RecursionError):
-        message = f"the file expands to more than {MAX_VALUES} values (through aliases?) or is nested too deeply"
-        return Document(path, None, (Problem(Location(path, 1, 1), message),))
+    except _TooLarge as exc:
+        key = exc.path[:1]
+        where = Location(path, *builder.key_marks.get(key, (1, 1)))
+        what = f"`{key[0]}`" if key else "the file"
+        message = f"{what} expands to more than {MAX_ALIASED_VALUES} values through aliases"
+        return Document(path, None, (Problem(where, message),))
     return Document(path, data, tuple(builder.problems), builder.value_marks, builder.key_marks)

@@ -10,7 +10,15 @@ import yaml
 from productops_lint.checks.base import Check, CheckContext
 from productops_lint.checks.example_plan import EXAMPLE_PLAN_PATH, EXAMPLE_PLAN_YAML
 from productops_lint.registry.model import Plan, conventions_from_data, event_from_data
-from productops_lint.types import UNKNOWN, Diagnostic, Location, NameOrigin, PropertyArg, Span, TrackingCall
+from productops_lint.types import (
+    UNKNOWN,
+    Diagnostic,
+    Location,
+    NameOrigin,
+    PropertyArg,
+    Span,
+    TrackingCall,
+)
 
 PATH = "app.py"
 CONSTANTS_PATH = "app/events.py"

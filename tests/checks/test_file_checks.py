@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from productops_lint.checks import all_checks, code_problem
 from productops_lint.cli import main
-from productops_lint.engine import oversized_message, syntax_error_position
+from productops_lint.engine import syntax_error_position
+from productops_lint.sources import oversized_message
 
 
 @pytest.mark.parametrize(("code", "name"), [("PO001", "unparsable-file"), ("PO002", "undecodable-file"), ("PO003", "oversized-file")])

@@ -9,7 +9,12 @@ from check_helpers import CONSTANTS_PATH, PATH, make_call, prop
 from hypothesis import given
 from hypothesis import strategies as st
 
-from productops_lint.checks.fixes import rename_event_fix, rename_key_fix, rewrite_string_literal, unique_suggestion
+from productops_lint.checks.fixes import (
+    rename_event_fix,
+    rename_key_fix,
+    rewrite_string_literal,
+    unique_suggestion,
+)
 from productops_lint.types import Edit, Fix, Span
 
 

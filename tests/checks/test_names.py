@@ -7,7 +7,12 @@ from dataclasses import replace
 import pytest
 from check_helpers import EVENT_SPAN, PATH, example_plan, make_call, messages, plan_from_yaml, run
 
-from productops_lint.checks.names import DynamicEventName, NonConventionalEventName, UnknownEvent, UnresolvedEventName
+from productops_lint.checks.names import (
+    DynamicEventName,
+    NonConventionalEventName,
+    UnknownEvent,
+    UnresolvedEventName,
+)
 from productops_lint.registry.conventions import event_name_problems
 from productops_lint.types import Severity
 

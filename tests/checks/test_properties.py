@@ -8,8 +8,8 @@ import pytest
 from check_helpers import PATH, make_call, messages, plan_from_yaml, prop, run
 
 from productops_lint.checks.properties import MissingRequiredProperty, UndeclaredProperty
-from productops_lint.checks.property_values import InvalidPropertyValue, PropertyTypeMismatch
 from productops_lint.checks.property_names import NonConventionalPropertyName, UndeclaredPiiProperty
+from productops_lint.checks.property_values import InvalidPropertyValue, PropertyTypeMismatch
 from productops_lint.types import UNKNOWN, Edit, Span
 
 ORDER = {"order_id": "o-1", "revenue": 42.0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+
 import pytest
 
 from .cli_helpers import Project

@@ -6,9 +6,9 @@ import textwrap
 from typing import Mapping
 
 from productops_lint.config import Config
-from productops_lint.engine import DictProvider
 from productops_lint.project import Project
 from productops_lint.registry.model import ArgSpec, Plan, WrapperSpec
+from productops_lint.sources import DictProvider
 from productops_lint.types import TrackingCall
 
 

@@ -10,8 +10,9 @@ from detect_helpers import detect, only
 
 from productops_lint.config import Config
 from productops_lint.detect.presets import PRESETS
-from productops_lint.engine import DictProvider, analyze
+from productops_lint.engine import analyze
 from productops_lint.registry.model import Plan
+from productops_lint.sources import DictProvider
 
 DETECTION_DOC = Path(__file__).resolve().parents[2] / "docs" / "detection.md"
 

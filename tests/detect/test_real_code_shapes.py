@@ -11,9 +11,9 @@ from typing import Mapping
 from detect_helpers import dedent_all, detect, project
 
 from productops_lint.config import Config
-from productops_lint.engine import DictProvider
 from productops_lint.project import Project
 from productops_lint.registry.model import Plan
+from productops_lint.sources import DictProvider
 
 
 def both(files: Mapping[str, str], sinks: bool = False) -> list[tuple[str, int, str | None, str]]:

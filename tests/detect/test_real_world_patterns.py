@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from detect_helpers import detect, only, wrapper
 
 from productops_lint.config import Config

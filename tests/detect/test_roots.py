@@ -59,6 +59,12 @@ def test_each_packaging_tool_names_the_root(file: str, text: str) -> None:
     assert file in declared.why
 
 
+def test_a_setup_py_package_dir_keyed_by_a_non_string_is_skipped_not_a_crash() -> None:
+    text = "from setuptools import setup\nsetup(package_dir={1: 'lib/acme', '': 'code'})\n"
+    paths = ["code/acme/core/__init__.py", "code/acme/core/t.py"]
+    assert names(paths, {"setup.py": text})["code/acme/core/t.py"] == "acme.core.t"
+
+
 def test_a_setup_py_inside_a_package_is_a_module_not_a_project() -> None:
     paths = ["mem/__init__.py", "mem/memory/__init__.py", "mem/memory/setup.py", "mem/memory/telemetry.py"]
     assert names(paths, {"mem/memory/setup.py": "x = 1\n"})["mem/memory/telemetry.py"] == "mem.memory.telemetry"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from detect_helpers import detect, on_line, only, project, wrapper
 
 from productops_lint.config import Config

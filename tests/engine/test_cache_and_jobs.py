@@ -106,7 +106,7 @@ def test_corrupt_cache_entries_are_recomputed(tmp_path):
     expected = _findings(root)
     for entry in (root / ".productops_cache").rglob("*"):
         if entry.is_file() and entry.name != ".gitignore":
-            entry.write_bytes(b"\x80not a pickle")
+            entry.write_bytes(b"\x80not JSON")
     assert _findings(root) == expected
 
 
@@ -125,7 +125,7 @@ def test_two_runs_sharing_one_cache_at_once_agree(tmp_path):
 
 def test_a_first_run_parses_before_it_has_read_every_file_and_stores_its_answer(tmp_path, monkeypatch):
     """Without a stat manifest, the run is keyed at the end: parsing does not wait for every file's digest."""
-    import productops_lint.files.store as store
+    import productops_lint.files.manifest as store
     import productops_lint.parallel as parallel
     import productops_lint.run as run
 
@@ -160,18 +160,21 @@ def test_a_first_run_parses_before_it_has_read_every_file_and_stores_its_answer(
 
 
 def test_a_first_run_with_an_unreadable_file_stores_no_answer(tmp_path, monkeypatch):
+    import productops_lint.files.discovery as discovery
+    import productops_lint.files.manifest as manifest
     import productops_lint.files.store as store
 
     root = _project(tmp_path, modules=3)
-    real_open = open
+    real_read = store.read_regular
     broken = str(root / "app" / "view_1.py")
 
-    def flaky_open(file, *args, **kwargs):
-        if str(file) == broken:
+    def flaky_read(path):
+        if str(path) == broken:
             raise PermissionError(13, "Permission denied", broken)
-        return real_open(file, *args, **kwargs)
+        return real_read(path)
 
-    monkeypatch.setattr(store, "open", flaky_open, raising=False)
+    for module in (discovery, manifest):
+        monkeypatch.setattr(module, "read_regular", flaky_read, raising=False)
     lint(open_workspace(start=root))
     cache = root / ".productops_cache"
     assert not [p for p in cache.rglob("run-*")] and not [p for p in cache.rglob("state-*")]

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from productops_lint.files import FileCache, write_bytes_atomic, write_source_if_unchanged, write_text
-from productops_lint.files import store
+from productops_lint.files import (
+    FileCache,
+    store,
+    write_bytes_atomic,
+    write_source_if_unchanged,
+    write_text,
+)
 
 
 @pytest.fixture
@@ -38,18 +43,18 @@ def test_cache_entries_are_not_synced_and_still_replace_atomically(tmp_path: Pat
     cache.put("k1", {"a": 1})
     cache.put("k1", {"a": 2})
     assert synced == []
-    assert cache.get("k1") == {"a": 2}
-    assert [p.name for p in (tmp_path / "cache" / "k1").iterdir()] == ["k1"]  # no temporary file left
+    assert cache.get("k1", dict) == {"a": 2}
+    assert [p.name for p in (tmp_path / "cache" / "k1").iterdir()] == ["k1.json"]  # no temporary file left
 
 
 def test_an_entry_a_crash_cut_short_reads_as_missing(tmp_path: Path):
     cache = FileCache(tmp_path / "cache")
     cache.put("k1", list(range(1000)))
-    entry = tmp_path / "cache" / "k1" / "k1"
+    entry = tmp_path / "cache" / "k1" / "k1.json"
     whole = entry.read_bytes()
     for cut in (b"", whole[: len(whole) // 2], whole[:-1]):
         write_bytes_atomic(entry, cut, durable=False)
-        assert cache.get("k1") is None
+        assert cache.get("k1", list) is None
 
 
 def test_a_write_keeps_the_files_mode_makes_new_files_private_and_survives_a_name_clash(tmp_path: Path, monkeypatch):

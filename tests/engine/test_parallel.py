@@ -110,16 +110,3 @@ def test_progress_follows_the_parsing(jobs):
     assert seen[-1] == (len(items), len(items))
     assert len(seen) >= len(items) // 4  # as batches come back, not once at the end
     assert [done for done, _ in seen] == sorted({done for done, _ in seen})
-
-
-def test_busy_while_a_prefetched_file_is_unparsed():
-    from concurrent.futures import Future
-
-    parser = Parser(2)
-    assert not parser.busy()
-    pending: Future = Future()
-    parser._early[("a.py", "a", "x = 1\n")] = pending
-    assert parser.busy()
-    pending.set_result([summarize("a.py", "a", "x = 1\n")])
-    assert not parser.busy()
-    parser.close()

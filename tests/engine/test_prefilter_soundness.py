@@ -6,11 +6,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
-
 from productops_lint.config import Config
-from productops_lint.engine import DictProvider, analyze
+from productops_lint.engine import analyze
 from productops_lint.registry.loader import load_plan
+from productops_lint.sources import DictProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from productops_lint.files.store import _Manifest, digest
+from productops_lint.files.manifest import _Manifest
+from productops_lint.files.store import digest
 from productops_lint.prefilter import Words
 
 
@@ -15,7 +16,7 @@ def _file(tmp_path: Path, name: str, text: str) -> tuple[str, str]:
 
 
 def test_words_searched_once_are_answered_without_the_file(tmp_path):
-    manifest = _Manifest(tmp_path / "cache" / "manifest.pickle")
+    manifest = _Manifest(tmp_path / "cache" / "manifest.json")
     full, value = _file(tmp_path, "a.py", "alpha = beta\n")
     assert manifest.find_words(full, value, Words(["alpha", "gamma"])) == {"alpha"}
     Path(full).unlink()  # from here on, any read would fail and answer None
@@ -25,7 +26,7 @@ def test_words_searched_once_are_answered_without_the_file(tmp_path):
 
 
 def test_a_wider_search_reads_once_and_remembers_both(tmp_path):
-    manifest = _Manifest(tmp_path / "cache" / "manifest.pickle")
+    manifest = _Manifest(tmp_path / "cache" / "manifest.json")
     full, value = _file(tmp_path, "a.py", "import alpha\nbeta()\n")
     assert manifest.find_words(full, value, Words(["alpha"])) == {"alpha"}
     assert manifest.find_words(full, value, Words(["alpha", "beta", "delta"])) == {"alpha", "beta"}
@@ -34,7 +35,7 @@ def test_a_wider_search_reads_once_and_remembers_both(tmp_path):
 
 
 def test_the_answers_survive_a_save(tmp_path):
-    where = tmp_path / "cache" / "manifest.pickle"
+    where = tmp_path / "cache" / "manifest.json"
     manifest = _Manifest(where)
     full, value = _file(tmp_path, "a.py", "alpha\n")
     manifest.digest(full, "a.py")
@@ -45,7 +46,7 @@ def test_the_answers_survive_a_save(tmp_path):
 
 
 def test_a_few_new_entries_do_not_rewrite_a_loaded_manifest(tmp_path):
-    where = tmp_path / "cache" / "manifest.pickle"
+    where = tmp_path / "cache" / "manifest.json"
     first = _Manifest(where)
     full, _ = _file(tmp_path, "a.py", "x = 1\n")
     first.digest(full, "a.py")
@@ -140,16 +141,30 @@ def test_digests_of_many_files_answer_as_one_at_a_time(tmp_path, monkeypatch):
     assert batched["edited.py"] != first.digest("edited.py")
 
 
-def test_a_saved_manifest_stores_each_digest_and_the_empty_answer_once(tmp_path):
-    where = tmp_path / "cache" / "manifest.pickle"
+def test_a_saved_manifest_stores_each_searched_set_once_and_reads_back_the_same(tmp_path):
+    import json
+
+    where = tmp_path / "cache" / "manifest.json"
     manifest = _Manifest(where)
     for i in range(3):
         full, value = _file(tmp_path, f"m{i}.py", f"x = {i}\n")
         manifest.digest(full, f"m{i}.py")
         assert manifest.find_words(full, value, Words(["alpha"])) == set()
     manifest.save()
+    assert json.loads(where.read_text())["searched"] == [["alpha"]]
     loaded = _Manifest(where)
     assert loaded.words_table == manifest.words_table  # the same answers
     assert len({id(found) for _, found in loaded.words_table.values()}) == 1
-    for entry in loaded._entries.values():
-        assert next(key for key in loaded.words_table if key == entry[4]) is entry[4]
+    assert loaded._entries == manifest._entries
+
+
+def test_a_damaged_or_crafted_manifest_is_ignored(tmp_path):
+    where = tmp_path / "cache" / "manifest.json"
+    where.parent.mkdir()
+    full, value = _file(tmp_path, "a.py", "alpha\n")
+    for text in ("{", "[]", '{"format": 1, "entries": {"a.py": [1, 2, 3, 4, 5]}, "searched": [], "words": {}}',
+                 '{"format": 1, "entries": {}, "searched": [["a"]], "words": {"x": [7, []]}}', "[" * 100_000):
+        where.write_text(text)
+        manifest = _Manifest(where)  # never raises
+        assert not manifest.recorded()
+        assert manifest.find_words(full, value, Words(["alpha"])) == {"alpha"}  # read from the file

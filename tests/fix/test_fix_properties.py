@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
+from cli.cli_helpers import Project, python_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from cli.cli_helpers import Project, python_files
 
 # (as written, what the fixes make of it): case/separator variants and lifecycle renames are safe
 # fixes, a close misspelling is unsafe.

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-
 from cli.cli_helpers import Project, python_files
+
 from productops_lint import files
 
 EVENTS = '''\

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from productops_lint.fix import apply_edits, declared_encoding, plan_fixes, split_lines, unified_diff
+from productops_lint.fix import (
+    apply_edits,
+    declared_encoding,
+    plan_fixes,
+    split_lines,
+    unified_diff,
+)
 from productops_lint.types import Applicability, Diagnostic, Edit, Fix, Span
 
 A = 'import analytics\nanalytics.track("u", "Signed Up")\nanalytics.track("u", "order completed")\n'

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `standins` imports as a package
 
 from app_helpers import SECRET  # noqa: E402
+from github import GithubRetry  # noqa: E402
 from standins.github_api import make_app_key  # noqa: E402
 from standins.github_fake_repos import GitHubStandIn  # noqa: E402
 from standins.redis_server import RedisServer  # noqa: E402
-
-from github import GithubRetry  # noqa: E402
 
 from github_app.context import Runtime  # noqa: E402
 from github_app.github import GitHubApp, make_retry  # noqa: E402
@@ -90,3 +90,43 @@ def redis_server() -> Iterator[RedisServer]:
 def redis_url(redis_server: RedisServer) -> str:
     redis_server.flush()
     return redis_server.url
+
+
+# Modules whose every log line (any logger, any thread, DEBUG and up) is scanned for secrets.
+SCANNED = ("test_end_to_end", "test_faults_", "test_secrets_", "test_hostile_")
+
+
+def secret_texts(private_key: str, tokens: Iterable[str]) -> list[str]:
+    """What must never be logged: the webhook secret, each line of the key's body, every token issued."""
+    body = [line for line in private_key.splitlines() if line and not line.startswith("-----")]
+    return [SECRET, *body, *(t for t in tokens if t)]
+
+
+def leaked(records: Iterable[logging.LogRecord], secrets: list[str]) -> list[str]:
+    """`logger: line` for each record that contains one of ``secrets`` (message or traceback)."""
+    formatter = logging.Formatter()
+    found = []
+    for record in records:
+        text = record.getMessage() + (formatter.formatException(record.exc_info) if record.exc_info else "")
+        if any(secret in text for secret in secrets):
+            found.append(f"{record.name}: {text[:200]}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """In the end-to-end, fault and secrets tests: no log line holds a secret or a token (checked last)."""
+    if not request.module.__name__.rpartition(".")[2].startswith(SCANNED):
+        yield
+        return
+    caplog.set_level(logging.DEBUG)
+    # PyGithub keeps its logger at INFO; an operator chasing a problem turns it to DEBUG, where it
+    # logs each request and answer body. Scanned that way, as the worst case.
+    caplog.set_level(logging.DEBUG, logger="github")
+    yield
+    # Set up first, so torn down after the worker and the stand-in: every line is in by now.
+    args = request.node.funcargs
+    standin = args.get("standin")
+    key = args.get("app_key") or ("", "")
+    found = leaked(caplog.records, secret_texts(key[0], standin.issued if standin is not None else []))
+    assert not found, "secrets in log lines:\n" + "\n".join(found)

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app_helpers import INSTALLATION, REPO, _retarget, _stamp, commit, deliver, git, shop_repo, wait_for, webhook
+from app_helpers import (
+    INSTALLATION,
+    REPO,
+    _retarget,
+    _stamp,
+    commit,
+    deliver,
+    git,
+    shop_repo,
+    wait_for,
+    webhook,
+)
 from standins.github_fake_repos import GitHubStandIn, PullState
 from standins.github_pr_checks import details, repo_extras
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from app_helpers import ROOT, commit, shop_repo
 
 from github_app.localgit import LocalRepo

@@ -8,12 +8,12 @@ import pytest
 from app_helpers import deliver
 from pr_helpers import REPO, button_payload, concluded, make_pr, pull_payload, runs, send
 from standins.github_fake_repos import GitHubStandIn
+from tracker_setup import epic_with_story, tracker_down, tracker_up
 
 from github_app.context import Runtime
 from github_app.queue import Worker
 from github_app.render import SUMMARY_MARKER
 from productops_lint.pr.types import CHECKLIST_CHECK, EPIC_CHECK
-from tracker_setup import epic_with_story, tracker_down, tracker_up
 
 
 def test_key_in_the_branch_only_finds_the_story_and_names_its_epic(

@@ -12,14 +12,21 @@ from typing import Any
 import pytest
 import requests
 from app_helpers import (
-    REPO, check_run_payload, check_suite_payload, commit, git, pull_request_payload, signed_headers, wait_for,
+    REPO,
+    check_run_payload,
+    check_suite_payload,
+    commit,
+    git,
+    pull_request_payload,
+    signed_headers,
+    wait_for,
 )
+from github import GithubRetry
 from shop_pr import NUMBER, make_shop_pr
 from standins.github_fake_repos import GitHubStandIn
 from test_worker_durability import worker_process
 from werkzeug.serving import make_server
 
-from github import GithubRetry
 from github_app import create_app
 from github_app.context import Runtime
 from github_app.github import GitHubApp, make_retry
@@ -140,7 +147,7 @@ def test_every_event_for_one_head_publishes_once(backend: Settings, standin: Git
             head = new_pull(standin, shop.path, number)
             accepted = deliver_together(served.url, everything_for(head, shop.base, number))
             assert len(accepted) == 5, "the redelivery of a queued delivery is answered `duplicate`"
-            wait_for(lambda: finished(runtime, accepted), timeout=120, what="every delivery")
+            wait_for(lambda: finished(runtime, accepted), timeout=120, what="every delivery")  # noqa: B023 (waited on here)
             assert [runtime.store.delivery_state(d) for d in accepted] == ["succeeded"] * 5
             assert published(standin, head) == {"runs": dict.fromkeys(NAMES, 1), "in_progress": [], "reviews": 1}, (
                 f"try {attempt + 1}")

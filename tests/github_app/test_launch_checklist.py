@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from checklist_setup import BINARY_FILE, CHECKLIST_RULES, FLAG_LINE, FLAG_RULES, MANUAL_ITEM, tick
 from app_helpers import commit, git
-from pr_helpers import allow, body_edits, comment_payload, concluded, make_pr, pull_payload, runs, send
+from checklist_setup import BINARY_FILE, CHECKLIST_RULES, FLAG_LINE, FLAG_RULES, MANUAL_ITEM, tick
+from pr_helpers import (
+    allow,
+    body_edits,
+    comment_payload,
+    concluded,
+    make_pr,
+    pull_payload,
+    runs,
+    send,
+)
 from standins.github_fake_repos import BOT, GitHubStandIn
 from standins.github_pr_checks import details
 
@@ -147,6 +155,5 @@ def test_ticks_keep_the_newest_per_item_in_both_stores(backend: str, request: py
     store.record_tick("acme/shop", 7, "docs", True, "bob", "2026-01-01T10:00:03Z")
     store.record_tick("acme/shop", 8, "qa", True, "cy", "2026-01-01T10:00:04Z")
     assert store.ticks("acme/shop", 7) == [("docs", True, "bob", "2026-01-01T10:00:03Z"), ("qa", True, "ana", "2026-01-01T10:00:02Z")]
-    with store.pr_lock("acme/shop", 7):
-        with store.pr_lock("acme/shop", 8):  # another PR's lock is independent
-            pass
+    with store.pr_lock("acme/shop", 7), store.pr_lock("acme/shop", 8):  # another PR's lock is independent
+        pass

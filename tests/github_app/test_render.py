@@ -59,6 +59,24 @@ def test_multi_line_fix_becomes_a_multi_line_suggestion() -> None:
     assert '```suggestion\ntrack("Joined")\n```' in made[0].body
 
 
+def test_suggestion_counts_lines_as_the_parser_does_past_a_line_separator_in_a_string() -> None:
+    # str.splitlines would end a line at the U+2028 inside the literal; the span's line 2 is `track`.
+    source = 'x = "a\u2028b"\ntrack("Evnt")\n'
+    fix = Fix("Rename to `Event`", "safe", (Edit("app.py", Span(2, 7, 2, 11), "Event"),))
+    d = Diagnostic("PO101", "app.py", Span(2, 7, 2, 11), "m", fix_title=fix.title, fix=fix)
+    sources = {"app.py": source}
+    ev = Evaluation("c0ffee" * 6 + "abcd", FAILURE, "1 error", [ChangedFile("app.py", "modified", "@@ -1,2 +1,2 @@\n+x\n+y\n")],
+                    [d], finding_fingerprints([d], sources), sources)
+    (made,) = suggestions(ev, limit=5)
+    assert made.line == 2 and '```suggestion\ntrack("Event")\n```' in made.body
+
+
+def test_overlapping_edits_get_no_suggestion() -> None:
+    edits = (Edit("app.py", Span(10, 0, 10, 9), "a"), Edit("app.py", Span(10, 5, 10, 12), "b"))
+    d = Diagnostic("PO101", "app.py", Span(10, 0, 10, 5), "m", fix_title="x", fix=Fix("x", "safe", edits))
+    assert suggestions(evaluation([d]), limit=5) == []
+
+
 def test_fix_that_edits_another_file_gets_no_suggestion() -> None:
     fix = Fix("Rename the constant", "unsafe", (Edit("events.py", Span(1, 0, 1, 3), "X"),))
     d = Diagnostic("PO101", "app.py", Span(10, 0, 10, 5), "m", fix_title=fix.title, fix=fix)

@@ -12,7 +12,6 @@ from typing import Any, Iterator
 
 import pytest
 import yaml
-
 from action_runner import EXPRESSION, ActionRun, runner_env
 from hook_helpers import CHECKOUT, PYTHON, HookRepo, Project
 
@@ -65,8 +64,13 @@ def test_scripts_receive_inputs_through_env_only() -> None:
         assert "${{" not in step.get("run", ""), step["name"]
 
 
+def _step(name: str) -> dict[str, Any]:
+    (step,) = [s for s in STEPS if s["name"] == name]
+    return step
+
+
 def test_sarif_upload_is_the_codeql_action_guarded_by_the_input() -> None:
-    (upload,) = [step for step in STEPS if "uses" in step]
+    upload = _step("Upload SARIF to code scanning")
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
     assert "inputs.sarif == 'true'" in upload["if"]
     assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif-file }}"
@@ -86,8 +90,10 @@ def runner_temp(tmp_path_factory: pytest.TempPathFactory, hook_repo: HookRepo, h
     return temp
 
 
-def _run(project: Project, runner_temp: Path, **inputs: str) -> tuple[ActionRun, dict[str, Any]]:
-    run = ActionRun(ACTION, inputs, action_path=runner_temp / "action", workspace=project.path, runner_temp=runner_temp, env=runner_env(project.env))
+def _run(project: Project, runner_temp: Path, sha: str = "0" * 40, **inputs: str) -> tuple[ActionRun, dict[str, Any]]:
+    # RUNNER_OS and GITHUB_SHA are set on every runner; the cache key names them.
+    env = {**runner_env(project.env), "RUNNER_OS": "Linux", "GITHUB_SHA": sha}
+    run = ActionRun(ACTION, inputs, action_path=runner_temp / "action", workspace=project.path, runner_temp=runner_temp, env=env)
     results = run.run(skip=frozenset({INSTALL}))
     return run, {r.name: r for r in results}
 
@@ -158,6 +164,31 @@ def test_a_run_that_cannot_start_says_so_and_fails(project: Project, runner_temp
     assert "`registry` must be a list of strings" in check.stderr
     assert "could not run (exit status 2)" in run.summary.read_text()
     assert steps["Fail on findings"].returncode == 2
+    # The cache steps still know where the folder is (the default place) and do not fail the job.
+    assert steps["Locate the cache"].returncode == 0
+    assert steps["Restore the cache"].with_["path"] == str(project.path / ".productops_cache")
+
+
+def test_a_cache_that_cannot_be_located_is_skipped_and_the_check_still_runs(project: Project, runner_temp: Path) -> None:
+    # A venv whose python fails `productops_lint.ci cache-key` (and runs everything else for real).
+    real = runner_temp / "productops-lint-venv" / "bin"
+    temp = runner_temp / "locate-fails"
+    bin_dir = temp / "productops-lint-venv" / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nif [ "$3" = "cache-key" ]; then echo broken >&2; exit 1; fi\nexec "{real / "python"}" "$@"\n')
+    python.chmod(0o755)
+    if not (bin_dir / "productops-lint").exists():
+        (bin_dir / "productops-lint").symlink_to(real / "productops-lint")
+    env = {**runner_env(project.env), "RUNNER_OS": "Linux", "GITHUB_SHA": "0" * 40}
+    run = ActionRun(ACTION, {}, action_path=runner_temp / "action", workspace=project.path, runner_temp=temp, env=env)
+    steps = {r.name: r for r in run.run(skip=frozenset({INSTALL}))}
+    locate = steps["Locate the cache"]
+    assert locate.ran and locate.returncode == 0 and locate.outputs == {}
+    assert "goes without a cache" in locate.stderr
+    assert not steps["Restore the cache"].uses and not steps["Save the cache"].uses
+    assert steps["Check tracking calls"].outputs["exit-code"] == "0"
+    assert steps["Fail on findings"].returncode == 0
 
 
 STUB_PYTHON = """#!/bin/sh
@@ -194,6 +225,97 @@ def test_expression_helper_agrees_with_github_semantics(tmp_path: Path) -> None:
     assert run.evaluate("inputs.sarif == 'true' && steps.check.outputs.sarif-file != ''") is False
     assert run.evaluate("inputs.sarif == 'true'") is True
     assert run.substitute("x-${{ inputs.paths }}-y") == "x--y"
+
+
+# -- the cache (`cache: true`, the default) -----------------------------------------------------
+RESTORE, SAVE, LOCATE, CHECK = "Restore the cache", "Save the cache", "Locate the cache", "Check tracking calls"
+
+
+def test_cache_is_restored_before_the_check_and_saved_before_the_job_can_fail() -> None:
+    names = [step["name"] for step in STEPS]
+    assert names.index(LOCATE) < names.index(RESTORE) < names.index(CHECK) < names.index(SAVE) < names.index("Fail on findings")
+    restore, save = _step(RESTORE), _step(SAVE)
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    for step in (_step(LOCATE), restore, save):
+        assert "inputs.cache == 'true'" in step["if"]
+    # Never overwrite an entry the exact key restored (actions/cache refuses to anyway).
+    assert "steps.cache-restore.outputs.cache-hit != 'true'" in save["if"]
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ steps.cache-key.outputs.path }}"
+    assert restore["with"]["key"] == save["with"]["key"] == "${{ steps.cache-key.outputs.key }}"
+
+
+def _cache_steps(steps: dict[str, Any]) -> tuple[Any, Any]:
+    restore, save = steps[RESTORE], steps[SAVE]
+    assert restore.uses and save.uses, "the cache steps did not run"
+    return restore, save
+
+
+def _entries(folder: Path) -> set[Path]:
+    return {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_cached_folder_is_the_one_the_tool_writes(project: Project, runner_temp: Path) -> None:
+    _, steps = _run(project, runner_temp)
+    restore, save = _cache_steps(steps)
+    folder = project.path / ".productops_cache"
+    assert restore.with_["path"] == save.with_["path"] == str(folder)
+    assert _entries(folder), "the check wrote nothing where the cache steps look"
+    key = restore.with_["key"]
+    prefix, fallback = restore.with_["restore-keys"].split()
+    assert key == save.with_["key"] and key.startswith(prefix) and prefix.startswith(fallback)
+    assert fallback.startswith("productops-lint-Linux-") and key.endswith("-" + "0" * 40)
+
+
+def test_a_configured_cache_dir_is_the_cached_folder(project: Project, runner_temp: Path) -> None:
+    project.write("pyproject.toml", '[tool.productops]\nregistry = ["rules"]\ncache-dir = "build/po-cache"\n')
+    _, steps = _run(project, runner_temp)
+    restore, _ = _cache_steps(steps)
+    assert restore.with_["path"] == str(project.path / "build" / "po-cache")
+    assert _entries(project.path / "build" / "po-cache")
+    assert not (project.path / ".productops_cache").exists()
+
+
+def test_the_key_follows_rule_files_and_commits_and_the_restore_keys_span_commits(project: Project, runner_temp: Path) -> None:
+    def keys(sha: str) -> tuple[str, str, str]:
+        restore, _ = _cache_steps(_run(project, runner_temp, sha=sha)[1])
+        prefix, fallback = restore.with_["restore-keys"].split()
+        return restore.with_["key"], prefix, fallback
+
+    first = keys("a" * 40)
+    second = keys("b" * 40)
+    assert first[0] != second[0] and first[1:] == second[1:]  # a PR after main restores main's cache
+    project.write("rules/plan.yaml", (project.path / "rules/plan.yaml").read_text() + "\n# changed\n")
+    third = keys("b" * 40)
+    assert third[1] != second[1] and third[2] == second[2]
+
+
+def test_a_restored_cache_in_another_checkout_gives_the_same_findings(project: Project, runner_temp: Path, tmp_path: Path) -> None:
+    project.write("shop/checkout.py", BAD)
+    project.git("add", "-A")
+    project.git("commit", "-q", "-m", "bad call")
+    _, first = _run(project, runner_temp)
+    saved = Path(first[SAVE].with_["path"])
+    # Another job: a fresh clone elsewhere, one file changed, the saved folder unpacked where the
+    # restore step puts it (as actions/cache does), then the check.
+    clone = Project(tmp_path / "clone", project.env, project.hook_repo)
+    git_clone = ["git", "clone", "-q", str(project.path), str(clone.path)]
+    assert project.run(*git_clone).returncode == 0
+    clone.write("shop/more.py", BAD.replace("Order Complted", "Order Compleetd"))
+    target = clone.path / ".productops_cache"
+    shutil.copytree(saved, target)
+    _, second = _run(clone, runner_temp)
+    assert second[RESTORE].with_["path"] == str(target)
+    check = second[CHECK]
+    assert check.outputs["exit-code"] == "1"
+    fresh = clone.run(str(Path(PYTHON).parent / "productops-lint"), "check", "--no-cache", "--format", "github")
+    assert sorted(check.stdout.splitlines()) == sorted(fresh.stdout.splitlines())
+    assert "shop/more.py" in check.stdout and "shop/checkout.py" in check.stdout
+
+
+def test_cache_false_skips_the_cache_steps(project: Project, runner_temp: Path) -> None:
+    _, steps = _run(project, runner_temp, cache="false")
+    assert not steps[LOCATE].ran and not steps[RESTORE].uses and not steps[SAVE].uses
+    assert steps[CHECK].outputs["exit-code"] == "0"
 
 
 # -- the PR checks step (`pr-checks: true`) ----------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from hook_helpers import PLAN, Project
+
 from productops_lint.hooks import PLAN_CODES, fix_main, lint_main, registry_main
 
 UNKNOWN_EVENT = 'import analytics\n\n\ndef f(uid: str) -> None:\n    analytics.track(uid, "Order Complted", {"order_id": "1"})\n'

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import yaml
-
 from hook_helpers import CHECKOUT
 
 if sys.version_info >= (3, 11):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from hook_helpers import PLAN, PYTHON, Project
 
 BAD = 'import analytics\n\n\ndef f(uid: str) -> None:\n    analytics.track(uid, "Order Complted", {"order_id": "1"})\n'

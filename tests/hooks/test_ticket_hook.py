@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from hook_helpers import PLAN, git
+
 from productops_lint.hooks import current_branch, ticket_main
 
 

@@ -103,7 +103,7 @@ def test_unrelated_removed_and_added_events_are_not_a_rename():
 def test_rename_breaks_when_the_old_name_is_still_tracked():
     new = BASE.replace("Banner Clicked", "Promo Banner Clicked")
     change = _only(_diff(BASE, new, [call("Banner Clicked", "web/a.py", 1)]), kind="event_renamed")
-    assert change.breaking and "`Banner Clicked` still tracked at web/a.py:1" == change.why
+    assert change.breaking and change.why == "`Banner Clicked` still tracked at web/a.py:1"
 
 
 def test_property_changes_and_their_breaking_flags():

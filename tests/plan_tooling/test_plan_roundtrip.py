@@ -19,7 +19,14 @@ from productops_lint.registry.interchange import (
     render_json_schema,
 )
 from productops_lint.registry.loader import load_plan
-from productops_lint.registry.model import EVENT_STATUSES, PROPERTY_TYPES, EventSpec, Plan, PropertySpec, normalize_name
+from productops_lint.registry.model import (
+    EVENT_STATUSES,
+    PROPERTY_TYPES,
+    EventSpec,
+    Plan,
+    PropertySpec,
+    normalize_name,
+)
 
 # Characters that YAML, JSON and CSV each treat specially, plus some beyond ASCII.
 _ALPHABET = string.ascii_letters + string.digits + " _-.:#'\"{}[],&*!|>%@`?/\\é日ß"

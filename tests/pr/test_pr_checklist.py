@@ -247,8 +247,8 @@ def test_a_missing_flag_says_which_files_had_no_diff_to_search() -> None:
 
 
 def test_a_bad_flag_pattern_built_in_code_names_where_it_came_from() -> None:
-    from productops_lint.registry.pr_rules import Checklist, ChecklistItem
     from productops_lint.registry.model import Plan
+    from productops_lint.registry.pr_rules import Checklist, ChecklistItem
     from productops_lint.types import Location
 
     item = ChecklistItem("flag", "Flag", auto="feature-flag", pattern="(", pattern_location=Location("rules/l.yaml", 9, 20))

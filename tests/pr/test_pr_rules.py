@@ -18,9 +18,9 @@ from productops_lint.registry.pr_rules import (
     EPIC_TRACKERS,
     EVENTS_WITHOUT_EPIC,
     KIND_OPTIONS,
+    UNMET_CONCLUSIONS,
     ChecklistItem,
     EpicRules,
-    UNMET_CONCLUSIONS,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,12 @@ from productops_lint.detect.presets import PRESETS
 from productops_lint.registry import rules_schema
 from productops_lint.registry.conventions import GRAMMARS
 from productops_lint.registry.loader import check_rule_files
-from productops_lint.registry.model import EVENT_STATUSES, NAME_STYLES, PROPERTY_TYPES, TRACKER_PRESETS
+from productops_lint.registry.model import (
+    EVENT_STATUSES,
+    NAME_STYLES,
+    PROPERTY_TYPES,
+    TRACKER_PRESETS,
+)
 from productops_lint.types import Severity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +49,7 @@ def test_schema_enums_match_the_model() -> None:
     assert tuple(defs["event"]["properties"]["status"]["enum"]) == EVENT_STATUSES
     assert tuple(defs["namingStyle"]["enum"]) == NAME_STYLES
     assert tuple(defs["trackers"]["properties"]["presets"]["items"]["enum"]) == TRACKER_PRESETS
-    assert TRACKER_PRESETS == tuple(PRESETS), "rule files must accept exactly the presets detection has"
+    assert tuple(PRESETS) == TRACKER_PRESETS, "rule files must accept exactly the presets detection has"
     grammar = defs["conventions"]["properties"]["event_name"]["properties"]["grammar"]
     assert tuple(grammar["enum"]) == GRAMMARS
 

@@ -16,7 +16,7 @@ REQUIRED = {"description", "check_name", "fingerprint", "severity", "location"}
 def test_each_finding_is_an_issue_with_the_required_fields() -> None:
     issues = json.loads(render(sample(), context()))
 
-    assert all(REQUIRED <= issue.keys() for issue in issues)
+    assert all(issue.keys() >= REQUIRED for issue in issues)
     assert issues[0]["description"] == "PO101 Event `Chekout Started` is not in the tracking plan"
     assert issues[0]["check_name"] == "PO101"
     assert issues[0]["location"] == {"path": "app/checkout.py", "lines": {"begin": 5, "end": 5}}

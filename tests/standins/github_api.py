@@ -57,10 +57,15 @@ class Fault:
     # Set when a request reached the fault (so a test knows the job is mid-flight).
     reached: threading.Event = field(default_factory=threading.Event)
     # Perform the request, then lose the answer: reset the connection, or answer ``status`` instead
-    # (a 5xx after the fact), as when GitHub did the write but the response never arrived.
+    # (a 5xx after the fact), as when GitHub did the write but the response never arrived; with
+    # ``delay``, answer only after it (past the client's timeout).
     lost: bool = False
     # Revoke every installation token first (so this request, and the job's next ones, get 401).
     revoke: bool = False
+    # Reset the connection without performing the request (``lost`` performs it first).
+    reset: bool = False
+    # Called when a request reaches the fault, before it is answered (a PR closed mid-job, say).
+    then: Callable[[], None] | None = None
 
 
 def take_fault(faults: list[Fault], lock: Any, request: Request) -> Fault | None:
@@ -95,6 +100,8 @@ class Call:
     query: dict[str, str]
     json: Any
     status: int
+    # time.monotonic() when the answer was sent (so a test can see how long a client waited).
+    at: float = 0.0
 
 
 # The status recorded for a request whose connection was reset instead of answered.
@@ -117,6 +124,10 @@ class StandInServer:
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.tokens: dict[str, tuple[int, float]] = {}
+        # Every installation token ever issued (revoked ones too), for tests that scan logs for them.
+        self.issued: list[str] = []
+        # Makes the n-th token's text: GitHub documents no length or format, so tests vary it.
+        self.token_shape: Callable[[int, int], str] = lambda installation_id, n: f"ghs_{installation_id}_{n}_{time.time_ns()}"
         self.lock = threading.RLock()
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -161,10 +172,11 @@ class StandInServer:
         return copy.deepcopy(first["value"])
 
     def issue_token(self, installation_id: int, ttl: float) -> tuple[str, float]:
-        token = f"ghs_{installation_id}_{len(self.tokens)}_{time.time_ns()}"
-        expires = time.time() + ttl
         with self.lock:
+            token = self.token_shape(installation_id, len(self.issued))
+            expires = time.time() + ttl
             self.tokens[token] = (installation_id, expires)
+            self.issued.append(token)
         return token, expires
 
     # request handling
@@ -204,7 +216,7 @@ class StandInServer:
         except Exception:
             payload = None
         with self.lock:
-            self.calls.append(Call(request.method, request.path, dict(request.args), payload, status))
+            self.calls.append(Call(request.method, request.path, dict(request.args), payload, status, time.monotonic()))
         if status == RESET:
             # SO_LINGER 0 makes close() send a RST: the client sees "connection reset by peer".
             sock = environ["werkzeug.socket"]
@@ -224,7 +236,7 @@ class StandInServer:
             detail = "; ".join(str(e) for e in getattr(exc, "__cause__", None) and [exc.__cause__] or [])
             self._violation(f"{request.method} {request.full_path.rstrip('?')}: {exc} {detail}".strip())
             return 422, {"message": f"Invalid request: {exc}"}, {}
-        for method, pattern, template, handler in self.routes:
+        for method, pattern, template, handler in self.routes:  # noqa: B007 (the match is used after the loop)
             match = pattern.match(request.path)
             if method == request.method and match:
                 break
@@ -234,11 +246,21 @@ class StandInServer:
         fault = self._fault_for(request)
         if fault is not None and fault.revoke:
             self.revoke_tokens()
+        if fault is not None and fault.then is not None:
+            fault.then()
+        if fault is not None and fault.reset:
+            fault.reached.set()
+            raise _Reset()
         if fault is not None and fault.lost:
             fault.reached.set()
             if not self._authorized(request, template):
                 return 401, {"message": "Bad credentials"}, {}
-            handler(request, **match.groupdict())  # performed; only the answer is lost
+            done = handler(request, **match.groupdict())  # performed; only the answer is lost
+            if fault.delay:
+                # Or late: the answer comes after the client stopped waiting (a timeout after the write).
+                time.sleep(fault.delay)
+                if fault.status is None:
+                    return done[0], done[1], {}
             if fault.status is None:
                 raise _Reset()
             return fault.status, fault.body or {"message": "stand-in fault"}, fault.headers

@@ -192,10 +192,11 @@ class GitHubStandIn(StandInServer):
         def tree(request: Request, owner: str, repo: str, tree_sha: str) -> tuple[int, Any]:
             state = self._repo(owner, repo)
             assert state is not None
+            # GitHub lists a symlink as a blob of mode 120000 whose content is the link's target.
             entries = [
-                {"path": path, "mode": "100644", "type": "blob", "sha": sha, "size": 1,
+                {"path": path, "mode": mode, "type": "blob", "sha": sha, "size": 1,
                  "url": f"{self._repo_url(state.full_name)}/git/blobs/{sha}"}
-                for path, sha in state.git.tree(tree_sha).items()
+                for path, (mode, sha) in state.git.entries(tree_sha).items()
             ]
             return 200, {"sha": tree_sha, "url": f"{self._repo_url(state.full_name)}/git/trees/{tree_sha}",
                          "tree": entries, "truncated": False}
@@ -270,7 +271,9 @@ class GitHubStandIn(StandInServer):
         def create_review(request: Request, owner: str, repo: str, pull_number: str) -> tuple[int, Any]:
             state = self._repo(owner, repo)
             assert state is not None
-            pull = state.pulls[int(pull_number)]
+            pull = state.pulls.get(int(pull_number))
+            if pull is None or pull.deleted:
+                return 404, {"message": "Not Found"}
             body = request.get_json()
             patches = {f.path: f.patch for f in pull.files}
             for c in body.get("comments") or []:
@@ -319,6 +322,9 @@ class GitHubStandIn(StandInServer):
         def create_issue_comment(request: Request, owner: str, repo: str, issue_number: str) -> tuple[int, Any]:
             state = self._repo(owner, repo)
             assert state is not None
+            pull = state.pulls.get(int(issue_number))
+            if pull is not None and pull.deleted:
+                return 404, {"message": "Not Found"}
             comment = self._issue_comment(state.full_name, int(issue_number), request.get_json()["body"],
                                           self._user(BOT, "Bot"))
             state.issue_comments.append(comment)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, replace
@@ -80,7 +79,7 @@ def http_json(method: str, url: str, headers: Mapping[str, str], body: Any = Non
             status, raw, got = response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as exc:
         status, raw, got = exc.code, exc.read(), dict(exc.headers or {})
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, HTTPException, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Unreachable(str(reason) or type(exc).__name__) from None
     try:

@@ -8,7 +8,15 @@ from typing import Any, Callable, Mapping
 
 from ..config import canonical_key
 from ..types import Ticket, TicketRef, TrackerProblem
-from .base import DEFAULT_TIMEOUT, CachedTracker, EpicMatch, Record, Unreachable, http_json, status_problem
+from .base import (
+    DEFAULT_TIMEOUT,
+    CachedTracker,
+    EpicMatch,
+    Record,
+    Unreachable,
+    http_json,
+    status_problem,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 REF = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+))?#(?P<number>\d+)$")

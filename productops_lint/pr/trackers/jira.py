@@ -8,7 +8,15 @@ import urllib.parse
 from typing import Any, Mapping
 
 from ..types import Ticket, TicketRef, TrackerProblem
-from .base import DEFAULT_TIMEOUT, Answer, CachedTracker, EpicMatch, Record, http_json, status_problem
+from .base import (
+    DEFAULT_TIMEOUT,
+    Answer,
+    CachedTracker,
+    EpicMatch,
+    Record,
+    http_json,
+    status_problem,
+)
 
 KEY = re.compile(r"^[A-Z][A-Z0-9_]*-\d+$")
 ISSUE_FIELDS = ("summary", "status", "issuetype", "parent", "subtasks", "labels")

@@ -6,8 +6,7 @@ import json
 from typing import Any, Mapping
 
 from ...types import Location, Problem, UserError
-from ..model import EventSpec, PropertySpec
-from ..model import plan_type_of
+from ..model import EventSpec, PropertySpec, plan_type_of
 from .common import PLACEHOLDER_DESCRIPTION, ImportResult, IssueLog
 
 
@@ -21,12 +20,12 @@ def _merged_type(kinds: set[str]) -> str | None:
 
 def _keys(props: list[Any], where: str, log: IssueLog) -> list[tuple[str, str | None]]:
     """(key, inferred type) per property: plain strings, or objects with ``key`` and maybe ``value``."""
-    out = []
+    out: list[tuple[str, str | None]] = []
     for j, item in enumerate(props):
         if isinstance(item, str):
             out.append((item, None))
-        elif isinstance(item, Mapping) and isinstance(item.get("key", item.get("name")), str):
-            out.append((item.get("key", item.get("name")), plan_type_of(item.get("value"))))
+        elif isinstance(item, Mapping) and isinstance(key := item.get("key", item.get("name")), str):
+            out.append((key, plan_type_of(item.get("value"))))
         else:
             log.add(f"{where}/properties/{j}", "property is neither a key nor an object with `key`; skipped")
     return out
@@ -37,8 +36,7 @@ def import_calls_inventory(text: str, source: str = "<calls>") -> ImportResult:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = Location(source, exc.lineno, exc.colno)
-        raise UserError(Problem(where, f"invalid JSON: {exc.msg}")) from None
+        raise UserError(Problem(Location(source, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")) from None
     if not isinstance(doc, list):
         message = "expected a JSON array of calls (`productops-lint calls --format json`)"
         raise UserError(Problem(Location(source), message))

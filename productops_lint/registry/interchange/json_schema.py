@@ -76,8 +76,7 @@ def import_json_schema(text: str, source: str = "<json>") -> ImportResult:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = Location(source, exc.lineno, exc.colno)
-        raise UserError(Problem(where, f"invalid JSON: {exc.msg}")) from None
+        raise UserError(Problem(Location(source, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")) from None
     if isinstance(doc, Mapping) and isinstance(doc.get("events"), list):
         entries, base = doc["events"], "/events"
     elif isinstance(doc, list):

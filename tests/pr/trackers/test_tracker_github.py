@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from trackers_support import APP_ID, Rules
 from github import Auth, Github
 from standins.github_fake_repos import GitHubStandIn, PullState, RepoState
+from trackers_support import APP_ID, Rules
 
 from github_app.github import GitHubApp
 from github_app.localgit import LocalRepo

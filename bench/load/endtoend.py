@@ -1,0 +1,74 @@
+"""A 100-file pull request processed end to end: signed delivery to a concluded check run on the stand-in GitHub."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from app_helpers import REPO, SECRET, commit, git, pull_request_payload, shop_repo
+from standins.github_fake_repos import GitHubStandIn
+
+from github_app import create_app
+from github_app.context import Runtime
+from github_app.localgit import LocalRepo
+from github_app.queue import Worker
+from github_app.settings import Settings
+from github_app.webhook import sign
+
+APP_ID = 4242
+NUMBER = 42
+
+_MODULE = '''"""Generated module {index}: one view that tracks."""
+
+from shop.analytics import track_event
+
+
+def view_{index}(user_id: str, sku: str) -> None:
+    track_event(user_id, "Product Viewed", {{"product_id": sku}})
+    track_event(user_id, "Product Viewd {index}", {{"product_id": sku}})
+'''
+
+
+def measure_big_pr(key: tuple[str, str], files: int = 100) -> dict[str, Any]:
+    """Seconds from the delivery to the concluded run, in-process worker (2 threads), no write pauses."""
+    folder = Path(tempfile.mkdtemp(prefix="productops-bigpr-"))
+    standin = GitHubStandIn(APP_ID, key[1]).start()
+    try:
+        path = shop_repo(folder / "shop")
+        base = git(path, "rev-parse", "HEAD").strip()
+        head = commit(path, {f"shop/generated/view_{i:03d}.py": _MODULE.format(index=i) for i in range(files)},
+                      "many views", branch="feature")
+        standin.add_repo(REPO, LocalRepo(path))
+        standin.open_pull(REPO, NUMBER, "main", "feature")
+        settings = Settings(app_id=APP_ID, private_key=key[0], webhook_secret=SECRET, api_url=standin.url,
+                            queue_path=str(folder / "queue.sqlite3"), write_interval_seconds=0.0)
+        runtime = Runtime(settings)
+        client = create_app(settings, runtime).test_client()
+        worker = Worker(runtime.queue, workers=2)
+        worker.start()
+        try:
+            body = json.dumps(pull_request_payload("synchronize", NUMBER, head, base)).encode()
+            headers = {"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "big-pr",
+                       "X-Hub-Signature-256": sign(body, SECRET), "Content-Type": "application/json"}
+            started = time.perf_counter()
+            assert client.post("/webhook", data=body, headers=headers).status_code == 202
+            deadline = started + 300
+            while runtime.store.delivery_state("big-pr") not in ("succeeded", "failed") and time.perf_counter() < deadline:
+                time.sleep(0.01)
+            took = time.perf_counter() - started
+        finally:
+            worker.stop()
+        runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == settings.check_name]
+        return {
+            "files": files, "seconds": round(took, 3), "state": runtime.store.delivery_state("big-pr"),
+            "conclusion": runs[-1].get("conclusion") if runs else None,
+            "annotations": len(runs[-1].get("annotations") or []) if runs else 0,
+            "requests": len(standin.calls),
+        }
+    finally:
+        standin.stop()
+        shutil.rmtree(folder, ignore_errors=True)

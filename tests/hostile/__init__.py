@@ -1,0 +1,1 @@
+"""The analyzer, its rule files and its fixes under hostile input (issue 17)."""
