@@ -24,8 +24,8 @@ from github_app.settings import Settings
 TRACKING = "productops/tracking-plan"
 
 
-def start_worker(settings: Settings, log: Path, threads: int = 2) -> subprocess.Popen[bytes]:
-    """`productops-app worker` in its own process, configured from the environment as in production."""
+def app_env(settings: Settings) -> dict[str, str]:
+    """The environment a `productops-app` process is configured from, as in production."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "GITHUB_APP_ID": str(settings.app_id),
@@ -40,9 +40,14 @@ def start_worker(settings: Settings, log: Path, threads: int = 2) -> subprocess.
     }
     if settings.redis_url:
         env["PRODUCTOPS_REDIS_URL"] = settings.redis_url
+    return env
+
+
+def start_worker(settings: Settings, log: Path, threads: int = 2) -> subprocess.Popen[bytes]:
+    """`productops-app worker` in its own process, configured from the environment as in production."""
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "github_app", "worker", "--threads", str(threads)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env=app_env(settings), stdout=out, stderr=subprocess.STDOUT)
 
 
 def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import REPO, ROOT, deliver, pull_request_payload, wait_for
+from crash_helpers import app_env
 from github import GithubRetry
 from shop_pr import NUMBER, make_shop_pr
 from standins.github_fake_repos import GitHubStandIn
@@ -87,24 +87,9 @@ def _runtime(settings: Settings) -> Runtime:
     return Runtime(settings, github=GitHubApp(settings, retry=retry))
 
 
-def _app_env(settings: Settings) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "GITHUB_APP_ID": str(settings.app_id),
-        "GITHUB_PRIVATE_KEY": settings.private_key,
-        "GITHUB_WEBHOOK_SECRET": settings.webhook_secret,
-        "GITHUB_API_URL": settings.api_url,
-        "PRODUCTOPS_QUEUE_PATH": settings.queue_path,
-        "PYTHONPATH": str(ROOT),
-    }
-    if settings.redis_url:
-        env["PRODUCTOPS_REDIS_URL"] = settings.redis_url
-    return env
-
-
 def app_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """`productops-app ARGS` as an operator runs it, in its own process, on the same storage."""
-    return subprocess.run([sys.executable, "-m", "github_app", *args], cwd=ROOT, env=_app_env(settings),
+    return subprocess.run([sys.executable, "-m", "github_app", *args], cwd=ROOT, env=app_env(settings),
                           capture_output=True, text=True, timeout=120)
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_helpers import REPO, ROOT, deliver, pull_request_payload, wait_for
+from app_helpers import REPO, deliver, pull_request_payload, wait_for
+from crash_helpers import start_worker
 from shop_pr import NUMBER, make_shop_pr
 from standins.github_fake_repos import GitHubStandIn
 
@@ -21,23 +20,7 @@ from github_app.settings import Settings
 
 
 def worker_process(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "GITHUB_APP_ID": str(settings.app_id),
-        "GITHUB_PRIVATE_KEY": settings.private_key,
-        "GITHUB_WEBHOOK_SECRET": settings.webhook_secret,
-        "GITHUB_API_URL": settings.api_url,
-        "PRODUCTOPS_QUEUE_PATH": settings.queue_path,
-        "PRODUCTOPS_JOB_LEASE_SECONDS": str(settings.job_lease_seconds),
-        "PRODUCTOPS_RETRY_DELAY_SECONDS": "0.1",
-        "PRODUCTOPS_WRITE_INTERVAL_SECONDS": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    if settings.redis_url:
-        env["PRODUCTOPS_REDIS_URL"] = settings.redis_url
-    with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "github_app", "worker", "--threads", "1"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return start_worker(settings, log, threads=1)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
