@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-import libcst.matchers as m
 
-from .shapes import is_attribute, is_name
+from .shapes import is_attribute, is_name, not_equal_to_string, type_subscript_of
 
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attrs.define", "attrs.frozen"})
 
@@ -23,9 +22,6 @@ def is_classvar(annotation: cst.BaseExpression) -> bool:
     return is_name(base, "ClassVar") or is_attribute(base, "ClassVar")
 
 
-_TYPE = m.Subscript(value=m.Name("Type") | m.Name("type") | m.Attribute(attr=m.Name("Type")), slice=[m.SubscriptElement(m.Index(m.Name()))])
-
-
 def type_arg(node: cst.FunctionDef, positional: list[cst.Param], shift: int) -> int | None:
     """The caller's position of a parameter `x: Type[T]` when the function returns `T`."""
     returned = node.returns.annotation if node.returns else None
@@ -33,15 +29,10 @@ def type_arg(node: cst.FunctionDef, positional: list[cst.Param], shift: int) -> 
         return None
     for i, p in enumerate(positional[shift:]):
         ann = p.annotation.annotation if p.annotation else None
-        if ann is not None and m.matches(ann, _TYPE) and ann.slice[0].slice.value.value == returned.value:  # type: ignore[attr-defined]
+        named = type_subscript_of(ann) if ann is not None else None
+        if named is not None and named.value == returned.value:
             return i
     return None
-
-
-_NOT_EQUAL_TO_STRING = m.Comparison(
-    left=m.Name() | m.Attribute(),
-    comparisons=[m.ComparisonTarget(operator=m.NotEqual(), comparator=m.SimpleString())],
-)
 
 
 def _or_parts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -68,5 +59,6 @@ def narrowing_guards(node: cst.FunctionDef) -> Iterator[tuple[cst.BaseExpression
         if not (isinstance(stmt, cst.If) and stmt.orelse is None and _exits(stmt.body)):
             continue
         for test in _or_parts(stmt.test):
-            if m.matches(test, _NOT_EQUAL_TO_STRING):
-                yield test.left, test.comparisons[0].comparator, stmt  # type: ignore[attr-defined]
+            found = not_equal_to_string(test)
+            if found is not None:
+                yield found[0], found[1], stmt

@@ -76,3 +76,32 @@ def single_index_of_name(node: cst.CSTNode) -> tuple[cst.Name, cst.BaseExpressio
         if isinstance(index, cst.Index):
             return node.value, index.value
     return None
+
+
+def single_positional_arg(node: cst.CSTNode, func: str) -> cst.BaseExpression | None:
+    """``func(x)`` with one positional argument (``str(self.name)``): ``x``, else None."""
+    if isinstance(node, cst.Call) and is_name(node.func, func) and len(node.args) == 1:
+        arg = node.args[0]
+        if arg.keyword is None and not arg.star:
+            return arg.value
+    return None
+
+
+def type_subscript_of(node: cst.CSTNode) -> cst.Name | None:
+    """``Type[T]``, ``type[T]`` or ``typing.Type[T]`` with a bare name: ``T``, else None."""
+    if not (isinstance(node, cst.Subscript) and (is_name(node.value, "Type", "type") or is_attribute(node.value, "Type"))):
+        return None
+    if len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.Name):
+            return index.value
+    return None
+
+
+def not_equal_to_string(node: cst.CSTNode) -> tuple[cst.BaseExpression, cst.BaseString] | None:
+    """``name != "text"`` or ``obj.attr != "text"``: the subject and the string, else None."""
+    if isinstance(node, cst.Comparison) and isinstance(node.left, (cst.Name, cst.Attribute)) and len(node.comparisons) == 1:
+        target = node.comparisons[0]
+        if isinstance(target.operator, cst.NotEqual) and isinstance(target.comparator, cst.SimpleString):
+            return node.left, target.comparator
+    return None

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
@@ -30,7 +29,7 @@ from .modules import absolutize, module_name, span_of
 from .passthrough import passable
 from .positions import Positions
 from .scopes import scopes
-from .shapes import is_attribute, is_name
+from .shapes import is_attribute, is_name, single_positional_arg
 from .tables import LocalTables
 from .unique import UNKNOWN_ROOT
 from .values import (
@@ -273,13 +272,12 @@ class _Collector(ReadOnlyTraversal, ImportsMixin, cst.CSTVisitor):
         method = qual.rpartition(".")[2]
         if not owner or method not in ("__str__", "__repr__") or not self_name:
             return
-        if m.matches(value, m.Call(func=m.Name("str"), args=[m.Arg(keyword=None)])):
-            value = value.args[0].value  # type: ignore[attr-defined]
-        if m.matches(value, m.Attribute(value=m.Name(self_name))):
+        value = single_positional_arg(value, "str") or value
+        if is_attribute(value) and is_name(value.value, self_name):
             info = self.classes[owner]
             # `__str__` wins over `__repr__`, as `str()` looks it up first.
             if method == "__str__" or info["str_attr"] is None or info["str_attr"][0] != "__str__":
-                info["str_attr"] = (method, value.attr.value)  # type: ignore[attr-defined]
+                info["str_attr"] = (method, value.attr.value)
 
     # -- bindings ------------------------------------------------------------------------
     def _bound_value(self, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None, const: str | None) -> Value | None:
