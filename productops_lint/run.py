@@ -141,20 +141,16 @@ def lint(
     cache = ws.cache() if use_cache else None
     jobs = jobs or os.cpu_count() or 1
     targets = provider.targets(paths) if paths else None
-    keyed = cache is not None and not overrides
-    # Without a stat manifest (a first run, or a deleted cache) keying the run means reading and
-    # hashing every file. Done first, that kept the workers idle until the last file was read;
-    # instead the key is taken at the end, from the digests the pre-filter's search computed as it
-    # read each file, and parsing starts with the first file found. Such a run never looks for a
-    # stored answer: one can only exist if the manifest alone was deleted.
-    deferred = keyed and not provider.recorded()
-    key = run_key(ws, provider, targets, prefilter) if keyed and not deferred else None
-    if cache is not None and key is not None:
-        hit = cache.get(key, Result)
-        if hit is not None:
-            return hit
+    key = run_key(ws, targets, prefilter) if cache is not None and not overrides else None
+    # A stored run is looked for only beside a stat manifest: without one, checking its trace
+    # means reading and hashing every file before parsing the first (a first run, a deleted cache).
+    if cache is not None and key is not None and provider.recorded():
+        hit = cache.get(key, TracedResult)
+        if hit is not None and files.still_holds(hit.trace, provider):
+            return hit.result
+    tracing = files.Tracing(provider) if key is not None else None
     result = analyze(
-        _Overlay(provider, overrides) if overrides else provider,
+        _Overlay(provider, overrides) if overrides else (tracing or provider),
         ws.config,
         ws.plan,
         targets,
@@ -163,12 +159,20 @@ def lint(
         prefilter=prefilter,
         progress=progress,
     )
-    if deferred:
-        key = run_key(ws, provider, targets, prefilter)
-    if cache is not None and key is not None:
-        cache.put(key, result)
+    trace = tracing.trace() if tracing is not None else None
+    if cache is not None and key is not None and trace is not None:
+        cache.put(key, TracedResult(trace, result))
+    if cache is not None:
         provider.save()
     return result
+
+
+@dataclass(frozen=True)
+class TracedResult:
+    """A stored run: its result, and the trace that says when the result still holds (``files.trace``)."""
+
+    trace: files.Trace
+    result: Result
 
 
 def _inputs(ws: Workspace, kind: str) -> "hashlib._Hash":
@@ -183,14 +187,11 @@ def _inputs(ws: Workspace, kind: str) -> "hashlib._Hash":
     return h
 
 
-def run_key(ws: Workspace, provider: files.FileProvider, targets: Sequence[str] | None, prefilter: bool) -> str | None:
-    """Everything a run's result depends on: tool, config, rule files, targets, and every file's content."""
+def run_key(ws: Workspace, targets: Sequence[str] | None, prefilter: bool) -> str:
+    """Where a run's result is stored: tool, config, rule files, targets. The files' part of what it
+    depends on is its trace (``files.trace``), checked when the entry is read."""
     h = _inputs(ws, "run")
     h.update(f"\0{targets!r}\0{prefilter}".encode())
-    digests = provider.digests(provider.paths())
-    if None in digests.values():
-        return None  # an unreadable file: compute afresh so it is reported
-    h.update("".join(f"\0{path}\0{value}" for path, value in digests.items()).encode())
     return "run-" + h.hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""The one place that touches the filesystem: discovery (discovery.py) and safe storage (store.py).
+"""The one place that touches the filesystem: discovery (discovery.py), safe storage (store.py), run traces (trace.py).
 
 Everything else in productops_lint works on text and data handed to it, so the GitHub App can feed
 the same engine from a git tree read through the API.
@@ -27,6 +27,7 @@ from .store import (
     write_source_if_unchanged,
     write_text,
 )
+from .trace import Trace, Tracing, still_holds
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -46,4 +47,7 @@ __all__ = [
     "write_bytes_atomic",
     "write_source_if_unchanged",
     "write_text",
+    "Trace",
+    "Tracing",
+    "still_holds",
 ]
