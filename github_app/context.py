@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .github import GitHubApp, is_transient
+from .github_safety import asked_wait
 from .queue import JobQueue, make_huey
 from .routing import Router
 from .settings import Settings
@@ -37,7 +38,7 @@ class Runtime:
         if self.github.shared_lock is None:
             self.github.shared_lock = self.store.write_lock
         self.router = router or default_router()
-        self.queue = JobQueue(settings, self.store, self.huey, self.run, is_transient)
+        self.queue = JobQueue(settings, self.store, self.huey, self.run, is_transient, asked_wait)
 
     def run(self, event: Event, attempt: int, final: bool) -> None:
         ctx = Context(self.settings, self.store, self.github, attempt, final)

@@ -31,6 +31,19 @@ WRITE_ATTEMPTS = 4
 MAX_RATE_LIMIT_WAIT_SECONDS = 60.0
 
 
+def asked_wait(exc: BaseException) -> float | None:
+    """The seconds GitHub asked for before trying again, when a rate limit outlasted what a job
+    sleeps (``MAX_RATE_LIMIT_WAIT_SECONDS``); None when it asked for nothing."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RateLimitExceededExceedsMaxWait) and current.wait is not None:
+            return float(current.wait)
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class WriteSafeRetry(GithubRetry):
     """GithubRetry that replays a write only when GitHub certainly did not perform it.
 

@@ -60,12 +60,14 @@ class JobQueue:
         huey: Huey,
         run: Runner,
         is_transient: Callable[[BaseException], bool],
+        asked_wait: Callable[[BaseException], float | None] = lambda exc: None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.huey = huey
         self._run = run
         self._is_transient = is_transient
+        self._asked_wait = asked_wait
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Our own retries (see _process) keep the attempt count in the Store, across workers.
         self.task = huey.task(name="productops.process")(self._process)
@@ -135,7 +137,8 @@ class JobQueue:
             self._run(event, attempt, final)
         except Exception as exc:
             if not final and self._is_transient(exc):
-                delay = self.settings.retry_delay_seconds * 2 ** (attempt - 1)
+                # Never sooner than GitHub asked (a rate limit's Retry-After beyond what a job sleeps).
+                delay = max(self.settings.retry_delay_seconds * 2 ** (attempt - 1), self._asked_wait(exc) or 0.0)
                 log.warning("job %s attempt %d: %s; retrying in %.1fs", job_id, attempt, exc, delay)
                 self.store.release_job(job_id, self.worker_id)
                 self.task.schedule((job_id,), delay=delay)

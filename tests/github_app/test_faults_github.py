@@ -15,6 +15,7 @@ from shop_pr import NUMBER, ShopPR, make_shop_pr
 from standins.github_api import RESET, Fault
 from standins.github_fake_repos import GitHubStandIn
 
+from github_app import create_app
 from github_app.context import Runtime
 from github_app.github import GitHubApp, make_retry
 from github_app.localgit import LocalRepo
@@ -145,3 +146,25 @@ def test_a_pull_request_gone_mid_job_ends_the_job_cleanly(
     tries = [c for c in standin.calls if c.method == "POST" and c.path.endswith("/reviews")]
     assert len(tries) == 1, "no retry storm: the refused review is not sent again"
     assert RESET not in {c.status for c in standin.calls}
+
+
+def test_a_rate_limit_longer_than_a_job_sleeps_retries_the_job_no_sooner_than_github_asked(
+    settings: Settings, standin: GitHubStandIn, shop: ShopPR,
+) -> None:
+    # A job sleeps at most 1 s here (60 s in production); GitHub asks for 3 s: the attempt ends,
+    # and the queue's next attempt (its own backoff is 0.1 s here) waits for what GitHub asked.
+    retry = GithubRetry(total=4, backoff_factor=0, allowed_methods=make_retry().allowed_methods, max_rate_limit_wait=1)
+    runtime = Runtime(settings, github=GitHubApp(settings, retry=retry, timeout=TIMEOUT))
+    client = create_app(settings, runtime).test_client()
+    worker = Worker(runtime.queue, workers=1)
+    worker.start()
+    try:
+        standin.fault("GET", FILES, **_secondary(403, **{"Retry-After": "3"}))
+        deliver(client, "pull_request", pull_request_payload("synchronize", NUMBER, shop.head, shop.base), "asked")
+        wait_for(lambda: runtime.store.delivery_state("asked") == "succeeded", timeout=60, what="the job")
+    finally:
+        worker.stop()
+    reads = [c for c in standin.calls if c.method == "GET" and c.path.endswith(f"/pulls/{NUMBER}/files")]
+    assert reads[0].status == 403 and reads[1].status == 200
+    assert reads[1].at - reads[0].at >= 3, "the retry came before the time GitHub asked for"
+    assert_published_once(standin, runtime, shop)
