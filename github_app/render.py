@@ -15,7 +15,7 @@ from .pipeline import FAILURE, NEUTRAL, SUCCESS, Evaluation
 
 if TYPE_CHECKING:
     from github.PullRequest import ReviewComment as NewReviewComment
-from .untrusted import code_span, fenced, inline, neutral
+from productops_lint.untrusted import code_span, fenced, inline, neutral
 
 # GitHub's limits: check-run summary/text 65535 characters, a comment body 65536, 50 annotations
 # per request. We stop listing annotations well before the UI stops being useful.

@@ -3,7 +3,7 @@ point down the stack, and only the files layer and the entry points touch the fi
 
 The stack, bottom up (README, "Architecture"):
 
-0. leaves: ``types``, ``syntax``, ``toml_lines``, ``prefilter``, ``userregex``, ``plain``,
+0. leaves: ``types``, ``syntax``, ``toml_lines``, ``prefilter``, ``userregex``, ``plain``, ``untrusted``,
    ``pr.types`` and the package root (its ``__version__``);
 1. the plan and the settings: ``registry``, ``config``, ``sources`` (the provider protocols,
    ``decode_source``, the file diagnostics), ``tickets``, ``baseline``, ``inventory``;
@@ -30,7 +30,7 @@ PACKAGE = "productops_lint"
 # Longest prefix wins, so `registry.cli` is an entry point while the rest of `registry` is layer 1.
 LAYERS: dict[str, int] = {
     "": 0, "types": 0, "syntax": 0, "toml_lines": 0, "prefilter": 0, "userregex": 0, "plain": 0,
-    "pr.types": 0, "schema": 0,
+    "pr.types": 0, "schema": 0, "untrusted": 0,
     "registry": 1, "config": 1, "sources": 1, "tickets": 1, "baseline": 1, "inventory": 1,
     "detect": 2,
     "checks": 3,

@@ -8,6 +8,7 @@ from typing import Callable, Mapping, Sequence
 
 from ..registry.model import Plan
 from ..registry.pr_rules import Checklist, ChecklistItem
+from ..untrusted import inline
 from .body import ItemState, latest_ticks, parse_items, section_spans
 from .config import applicable_checklists, path_matches, why_applies
 from .types import (
@@ -147,7 +148,7 @@ def _manual(item: ChecklistItem, state: ItemState | None, tick: Tick | None) -> 
         return "pending", "missing from the checklist in the pull request body"
     if state.na is not None:
         if state.na:
-            return "n/a", f"N/A: {state.na}"
+            return "n/a", f"N/A: {inline(state.na)}"  # the PR author's words
         return "pending", "`N/A` needs a reason: end the line with `N/A: why`"
     if state.checked:
         return "passed", _tick_note(tick, True) or "ticked in the pull request body"

@@ -9,6 +9,7 @@ from typing import Iterable
 from ..registry.model import Plan, TicketRules
 from ..registry.pr_rules import Checklist, EpicRules
 from ..tickets import TicketMatcher, compile_rules
+from ..untrusted import code_span
 from .types import PullRequestFacts
 
 
@@ -89,13 +90,13 @@ def why_applies(checklist: Checklist, facts: PullRequestFacts) -> str | None:
         return "every pull request"
     label = has_label(facts.labels, when.labels)
     if label is not None:
-        return f"label `{label}`"
+        return f"label {code_span(label)}"
     for path in facts.changed_paths:
         glob = path_matches(path, when.paths)
         if glob is not None:
-            return f"`{path}` matches `{glob}`"
+            return f"{code_span(path)} matches {code_span(glob)}"
     if when.adds_events and facts.events:
-        names = ", ".join(f"`{e.name}`" for e in facts.events[:3]) + (", ..." if len(facts.events) > 3 else "")
+        names = ", ".join(code_span(e.name) for e in facts.events[:3]) + (", ..." if len(facts.events) > 3 else "")
         return f"adds or changes events ({names})"
     return None
 

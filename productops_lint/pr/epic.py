@@ -7,6 +7,8 @@ from typing import Mapping, Sequence
 
 from ..registry.model import Plan, TicketRules
 from ..registry.pr_rules import EpicRules
+from ..untrusted import code_span, inline
+from ..untrusted import link as markdown_link
 from .config import canonical_key, epic_rules, has_label, matcher, path_matches, ticket_rules
 from .types import (
     EPIC_CHECK,
@@ -71,13 +73,13 @@ def exemption(facts: PullRequestFacts, rules: EpicRules) -> str | None:
     exempt = rules.exempt
     label = has_label(facts.labels, exempt.labels)
     if label is not None:
-        return f"label `{label}`"
+        return f"label {code_span(label)}"
     if exempt.bots and facts.author_is_bot:
-        return f"opened by the bot `{facts.author}`"
+        return f"opened by the bot {code_span(facts.author)}"
     if facts.author and has_label([facts.author], exempt.authors):
-        return f"opened by `{facts.author}`"
+        return f"opened by {code_span(facts.author)}"
     if exempt.paths and facts.changed_paths and all(path_matches(p, exempt.paths) for p in facts.changed_paths):
-        return "every changed path matches " + ", ".join(f"`{g}`" for g in exempt.paths)
+        return "every changed path matches " + ", ".join(code_span(g) for g in exempt.paths)
     if exempt.max_changed_lines is not None and facts.size <= exempt.max_changed_lines:
         return f"{facts.size} changed lines, at most {exempt.max_changed_lines}"
     return None
@@ -92,8 +94,10 @@ def _progress(ticket: Ticket, tracker: str) -> str:
 
 def describe_epic(epic: Ticket, tracker: str) -> str:
     """`[#1 Launch the cart](url) · open · 3/7 sub-issues closed`."""
-    name = f"[{epic.key} {epic.title}]({epic.url})" if epic.url else f"{epic.key} {epic.title}"
-    return " · ".join(part for part in (name, epic.state, _progress(epic, tracker)) if part)
+    # The key, title, state and address come from the tracker (anyone who can file a ticket):
+    # they are shown, never interpreted (untrusted.py).
+    name = markdown_link(f"{epic.key} {epic.title}", epic.url)
+    return " · ".join(part for part in (name, inline(epic.state or ""), _progress(epic, tracker)) if part)
 
 
 def _where(ref: TicketRef) -> str:
@@ -101,22 +105,24 @@ def _where(ref: TicketRef) -> str:
 
 
 def _link_item(item: Link) -> ItemResult:
-    title = f"`{item.ref.key}` ({_where(item.ref)}{', closing' if item.ref.closing else ''})"
+    title = f"{code_span(item.ref.key)} ({_where(item.ref)}{', closing' if item.ref.closing else ''})"
     ident = f"ticket:{item.ref.key}"
     if item.problem is not None:
         status = "pending" if item.problem.outage else "failed"
-        return ItemResult(ident, title, status, item.problem.reason)
+        return ItemResult(ident, title, status, inline(item.problem.reason))
     assert item.ticket is not None
     if item.epic is None:
         above = item.chain[1:]
-        reason = f"`{item.ticket.key}` {item.ticket.title} is not an epic and has no parent"
+        reason = f"{code_span(item.ticket.key)} {inline(item.ticket.title)} is not an epic and has no parent"
         if above:
-            reason = f"`{item.ticket.key}` {item.ticket.title} is not an epic, nor is any ticket above it ({', '.join(f'`{t.key}`' for t in above)})"
+            reason = (f"{code_span(item.ticket.key)} {inline(item.ticket.title)} is not an epic, nor is any ticket above it "
+                      f"({', '.join(code_span(t.key) for t in above)})")
         return ItemResult(ident, title, "failed", reason)
     if item.epic is item.ticket:
-        return ItemResult(ident, title, "passed", f"`{item.ticket.key}` is the epic")
-    via = "".join(f" via `{t.key}`" for t in item.chain[1:-1])
-    return ItemResult(ident, title, "passed", f"`{item.ticket.key}` {item.ticket.title} belongs to epic `{item.epic.key}`{via}")
+        return ItemResult(ident, title, "passed", f"{code_span(item.ticket.key)} is the epic")
+    via = "".join(f" via {code_span(t.key)}" for t in item.chain[1:-1])
+    return ItemResult(ident, title, "passed",
+                      f"{code_span(item.ticket.key)} {inline(item.ticket.title)} belongs to epic {code_span(item.epic.key)}{via}")
 
 
 def _how_to_link(rules: EpicRules, tickets: TicketRules) -> str:
@@ -146,7 +152,7 @@ def _event_items(facts: PullRequestFacts, rules: EpicRules, links: Sequence[Link
             allowed.setdefault(canonical_key(key, facts.repo), item.epic.key)
     out = []
     for event in facts.events:
-        ident, title = f"event:{event.name}", f"Event `{event.name}`"
+        ident, title = f"event:{event.name}", f"Event {code_span(event.name)}"
         if not event.epic:
             if rules.events.without_epic == "ignore":
                 continue
@@ -154,10 +160,10 @@ def _event_items(facts: PullRequestFacts, rules: EpicRules, links: Sequence[Link
             out.append(ItemResult(ident, title, "failed", why, required=rules.events.without_epic == "fail"))
         elif canonical_key(event.epic, facts.repo) in allowed:
             epic = allowed[canonical_key(event.epic, facts.repo)]
-            out.append(ItemResult(ident, title, "passed", f"epic `{event.epic}` is this PR's epic `{epic}` or one of its children"))
+            out.append(ItemResult(ident, title, "passed", f"epic {code_span(event.epic)} is this PR's epic {code_span(epic)} or one of its children"))
         else:
-            names = ", ".join(f"`{e}`" for e in dict.fromkeys(allowed.values()))
-            out.append(ItemResult(ident, title, "failed", f"its epic is `{event.epic}`, not this PR's epic {names} nor one of its children"))
+            names = ", ".join(code_span(e) for e in dict.fromkeys(allowed.values()))
+            out.append(ItemResult(ident, title, "failed", f"its epic is {code_span(event.epic)}, not this PR's epic {names} nor one of its children"))
     return out
 
 
@@ -195,7 +201,7 @@ def decide_epic(
             assert down is not None
             return CheckResult(
                 EPIC_CHECK, NEUTRAL, "Tracker unavailable; the epic link was not checked",
-                f"`{down.key}` could not be looked up: {down.reason}. This does not fail the pull request; "
+                f"{code_span(down.key)} could not be looked up: {inline(down.reason)}. This does not fail the pull request; "
                 "press **Re-check** (or comment `/productops recheck`) once the tracker answers.",
                 items=tuple(items), actions=(RECHECK,),
             )
@@ -207,14 +213,14 @@ def decide_epic(
     others = list(dict.fromkeys(item.epic.key for item in linked if item.epic is not None and item.epic.key != primary.epic.key))
     if others:
         decided = "it uses a closing keyword" if primary.ref.closing else "it comes first"
-        summary += ["", f"This pull request also names epic {', '.join(f'`{k}`' for k in others)}; "
-                    f"`{primary.ref.key}` decides because {decided}. Events may belong to any of them."]
+        summary += ["", f"This pull request also names epic {', '.join(code_span(k) for k in others)}; "
+                    f"{code_span(primary.ref.key)} decides because {decided}. Events may belong to any of them."]
     events = _event_items(facts, epics, links)
     items += events
     wrong = [e for e in events if e.status == "failed" and e.required]
     if wrong:
         summary += ["", "Events that do not belong to this epic:", *(f"- {e.title}: {e.reason}" for e in wrong)]
-    title = f"Epic {primary.epic.key}: {primary.epic.title}"
+    title = inline(f"Epic {primary.epic.key}: {primary.epic.title}")
     if wrong:
         return CheckResult(EPIC_CHECK, FAILURE, f"{title}; {len(wrong)} event(s) belong to another epic", "\n".join(summary), items=tuple(items))
     return CheckResult(EPIC_CHECK, SUCCESS, title, "\n".join(summary), items=tuple(items))

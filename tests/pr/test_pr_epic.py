@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -242,3 +243,25 @@ def test_parent_cycles_end() -> None:
     looped = replace(a, parent=replace(a, parent=replace(a, parent=replace(a, parent=replace(a, parent=a)))))
 
     assert decide(resolved={"#30": looped}, body="Closes #30").conclusion == FAILURE
+
+
+def test_tracker_and_code_text_is_shown_never_interpreted() -> None:
+    """Anyone who can file a ticket writes its title; the PR's code names its events. Neither may add
+    markup, hidden markers, mentions or links to the bot's comment."""
+    from productops_lint.pr.render import section
+
+    hostile = replace(EPIC, title="<!-- productops-lint:summary --> @acme/owners </details> [x](javascript:alert(1))",
+                      url="javascript:alert(1)", state="open<img src=x>")
+    story = replace(STORY, title="@everyone <b>now</b>", parent=hostile)
+    events = (EventChange("Cart `Viewed` <!--", "plan-added", epic="#40"),)
+
+    result = decide(body="Closes #5", events=events, resolved={"#1": hostile, "#5": story})
+    # Shown in a code span that its backticks cannot close, where GitHub shows `<!--` as typed.
+    shown = "Event ``Cart `Viewed` <!--``"
+    assert [i.title for i in result.items if i.id.startswith("event:")] == [shown]
+    text = "\n".join((result.title, section(result), *(f"{i.title} {i.reason}" for i in result.items))).replace(shown, "")
+
+    assert "<!--" not in text and "<b>" not in text and "<img" not in text and "</details>" not in text
+    assert "@acme" not in text and "@everyone" not in text  # each `@` is followed by a word joiner
+    # No link but to an http(s) address: the title's brackets are escaped, the bad address dropped.
+    assert not re.search(r"(?<!\\)\]\(", text) and "\\[x\\]" in text

@@ -1,4 +1,4 @@
-"""Text from a pull request quoted in the App's Markdown: no HTML or markers, no mentions, no fence break-out."""
+"""Text from a pull request or a ticket tracker quoted in the Markdown the App and `pr check` post: no HTML or markers, no mentions, no fence break-out."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ def neutral(text: str) -> str:
 
 
 def inline(text: str) -> str:
-    """``text`` on one line (a newline could start a new Markdown block) and made inert."""
-    return neutral(" ".join(text.splitlines()))
+    """``text`` on one line (a newline could start a new Markdown block) and made inert, brackets
+    included: ``[text](url)`` in a ticket title would otherwise post a link as the bot."""
+    return neutral(" ".join(text.splitlines())).replace("[", "\\[").replace("]", "\\]")
 
 
 def _longest_ticks(text: str) -> int:
@@ -39,3 +40,13 @@ def fenced(text: str, info: str = "") -> str:
     fence = "`" * max(3, _longest_ticks(text) + 1)
     body = text if text.endswith("\n") else text + "\n"
     return f"{fence}{info}\n{body}{fence}\n"
+
+
+# A link GitHub renders as it reads: http(s), and nothing that ends the target early.
+_SAFE_URL = re.compile(r"https?://[^\s()<>\[\]`\"']+")
+
+
+def link(text: str, url: str | None) -> str:
+    """``[text](url)`` with ``text`` made inert; the text alone when ``url`` is not a plain http(s) address."""
+    shown = inline(text)
+    return f"[{shown}]({url})" if url and _SAFE_URL.fullmatch(url) else shown
