@@ -16,7 +16,7 @@ from productops_lint.registry.diff_render import render_diff_markdown
 from productops_lint.registry.loader import load_plan
 from productops_lint.registry.model import Plan
 from productops_lint.registry.paths import rule_paths_in
-from productops_lint.sources import SourceProvider
+from productops_lint.sources import SourceProvider, SummaryCache
 from productops_lint.types import Diagnostic, Severity, TrackingCall, UserError
 
 CONFIG_FILE = "pyproject.toml"
@@ -68,14 +68,15 @@ def load_rules(files: Sequence[tuple[str, str]]) -> Plan:
 
 
 def run_analysis(
-    provider: SourceProvider, config: Config, plan: Plan, targets: Sequence[str] | None
+    provider: SourceProvider, config: Config, plan: Plan, targets: Sequence[str] | None,
+    cache: SummaryCache | None = None,
 ) -> Result:
     """Run the engine in-process, exactly as the CLI does for the same files."""
     packaging = getattr(provider, "packaging", None)
     if not config.src and packaging is not None:
         # The module names the CLI infers from the same tree (detect/roots.py).
         config = with_inferred_roots(config, list(provider.paths()), packaging())
-    return analyze(provider, config, plan, targets=targets)
+    return analyze(provider, config, plan, targets=targets, cache=cache)
 
 
 def plan_diff(old: Plan, new: Plan, calls: Sequence[TrackingCall] | None) -> PlanDiff:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,6 +16,9 @@ from github.GithubObject import NonCompletableGithubObject
 from github.PaginatedList import PaginatedList
 from github.PullRequest import ReviewComment as NewReviewComment
 
+from productops_lint.sources import MemorySummaries
+
+from .github_blobs import FETCH_THREADS, BlobReads, KnownBlobs
 from .github_pr_client import PullRequestChecksClient
 from .github_safety import (
     MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -119,9 +122,19 @@ class GitHubApp:
         )
         self._lock = threading.Lock()
         self._auths: dict[int, InstallationAuth] = {}
-        self._clients: dict[int, Github] = {}
+        # One client per installation and thread: PyGithub's connection keeps each request on
+        # itself until its answer is read, so two threads sharing one could read each other's.
+        self._clients: dict[tuple[int, int], Github] = {}
+        # When each installation's last write ended, to space writes across threads (see _writing).
+        self._last_write: dict[int, float] = {}
         self._write_locks: dict[int, threading.Lock] = {}
         self._bot_login: str | None = None
+        # Blob bytes kept for the life of the process (a blob never changes); blob GETs in flight per job.
+        self.blob_cache = KnownBlobs()
+        # The files' summaries, for the same life: both checks of a head read the same files, and
+        # the next push of a PR changes a few. Keyed by a file's text and module name.
+        self.summaries = MemorySummaries()
+        self.blob_threads = FETCH_THREADS
 
     def bot_login(self) -> str:
         """The login the App comments as, ``<slug>[bot]``."""
@@ -134,25 +147,44 @@ class GitHubApp:
             return self._auths.setdefault(installation_id, InstallationAuth(self.integration, installation_id))
 
     def client(self, installation_id: int) -> Github:
-        """A client with a valid installation token (a new client whenever a token was minted)."""
+        """This thread's client with a valid installation token (a new client whenever a token was minted)."""
         auth = self.auth(installation_id)
         minted = auth.fresh()
+        key = (installation_id, threading.get_ident())
         with self._lock:
-            if minted or installation_id not in self._clients:
-                self._clients[installation_id] = Github(
-                    auth=auth,
-                    base_url=self.settings.api_url,
-                    retry=self._retry,
-                    timeout=self.timeout,
-                    seconds_between_requests=None,
-                    seconds_between_writes=self.settings.write_interval_seconds or None,
-                    lazy=True,
-                )
-            return self._clients[installation_id]
+            if minted or key not in self._clients:
+                self._clients[key] = self._make_client(auth)
+            return self._clients[key]
+
+    def new_client(self, installation_id: int) -> Github:
+        """A client of its own on the installation's shared token (for a thread that must not share one)."""
+        return self._make_client(self.auth(installation_id))
+
+    def _make_client(self, auth: InstallationAuth) -> Github:
+        return Github(
+            auth=auth,
+            base_url=self.settings.api_url,
+            retry=self._retry,
+            timeout=self.timeout,
+            seconds_between_requests=None,
+            seconds_between_writes=self.settings.write_interval_seconds or None,
+            lazy=True,
+        )
 
     def write_lock(self, installation_id: int) -> threading.Lock:
         with self._lock:
             return self._write_locks.setdefault(installation_id, threading.Lock())
+
+    def space_writes(self, installation_id: int) -> None:
+        """Wait, holding the installation's write lock, until ``write_interval_seconds`` after its
+        last write: each client spaces its own writes, this spaces one thread's after another's."""
+        interval = self.settings.write_interval_seconds
+        last = self._last_write.get(installation_id)
+        if interval and last is not None:
+            time.sleep(max(0.0, last + interval - time.monotonic()))
+
+    def wrote(self, installation_id: int) -> None:
+        self._last_write[installation_id] = time.monotonic()
 
     def repo(self, installation_id: int, full_name: str) -> "RepoClient":
         return RepoClient(self, installation_id, full_name)
@@ -168,7 +200,7 @@ def _write_safe(retry: GithubRetry) -> GithubRetry:
                           max_rate_limit_wait=MAX_RATE_LIMIT_WAIT_SECONDS if bound is None else bound)
 
 
-class RepoClient(PullRequestChecksClient):
+class RepoClient(PullRequestChecksClient, BlobReads):
     """The REST calls the App makes on one repository (each listed in tests/data/github-openapi)."""
 
     def __init__(self, app: GitHubApp, installation_id: int, full_name: str) -> None:
@@ -183,11 +215,15 @@ class RepoClient(PullRequestChecksClient):
     def _writing(self) -> Iterator[None]:
         # One writer per installation: GitHub's secondary limits count concurrent writes.
         with self.app.write_lock(self.installation_id):
-            if self.app.shared_lock is None:
-                yield
-            else:
-                with self.app.shared_lock(self.installation_id):
+            self.app.space_writes(self.installation_id)
+            try:
+                if self.app.shared_lock is None:
                     yield
+                else:
+                    with self.app.shared_lock(self.installation_id):
+                        yield
+            finally:
+                self.app.wrote(self.installation_id)
 
     # Reads
     @reauthed
@@ -214,11 +250,6 @@ class RepoClient(PullRequestChecksClient):
         the repository's own files, and a link in a pull request is never followed (SECURITY.md)."""
         tree = self._repo.get_git_tree(sha, recursive=True)
         return {e.path: e.sha for e in tree.tree if e.type == "blob" and e.mode != SYMLINK_MODE}
-
-    @reauthed
-    def blob(self, sha: str) -> bytes:
-        blob = self._repo.get_git_blob(sha)
-        return base64.b64decode(blob.content) if blob.encoding == "base64" else blob.content.encode()
 
     @reauthed
     def in_progress_runs(self, head_sha: str) -> list[CheckRun]:

@@ -6,6 +6,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from productops_lint.sources import SummaryCache
+
 from . import analysis
 from .analysis import Config, Diagnostic, Plan, Severity, UserError
 from .github import ChangedFile
@@ -79,8 +81,10 @@ def evaluate(
     base_tree: Mapping[str, str],
     head_tree: Mapping[str, str],
     blobs: BlobCache,
+    summaries: SummaryCache | None = None,
 ) -> Evaluation:
-    """Lint the changed Python files of ``head`` with the config and rules of ``base``.
+    """Lint the changed Python files of ``head`` with the config and rules of ``base``; ``summaries``
+    keeps the files' summaries between analyses (the App's, for the life of its process).
 
     The base decides the gate, so a pull request cannot loosen the check it is held to; when the
     pull request edits rule files, its own rules are also applied and the plan diff is shown.
@@ -100,7 +104,8 @@ def evaluate(
     if not targets and not rules_changed:
         return Evaluation(head_sha, NEUTRAL, "No Python changes", changed)
 
-    result = analysis.run_analysis(head, config, plan, targets)
+    head.prefetch()
+    result = analysis.run_analysis(head, config, plan, targets, summaries)
     wanted = set(targets)
     diagnostics = [d for d in result.diagnostics if d.path in wanted]
     sources = {path: text for path, text in result.sources.items() if path in wanted}
@@ -125,12 +130,13 @@ def evaluate(
     if not targets:
         evaluation.conclusion, evaluation.title = NEUTRAL, "No Python changes; the tracking plan changed"
     if rules_changed:
-        _apply_pr_rules(evaluation, head, config, plan, targets)
+        _apply_pr_rules(evaluation, head, config, plan, targets, summaries)
     return evaluation
 
 
 def _apply_pr_rules(
-    evaluation: Evaluation, head: TreeProvider, config: Config, base_plan: Plan, targets: list[str]
+    evaluation: Evaluation, head: TreeProvider, config: Config, base_plan: Plan, targets: list[str],
+    summaries: SummaryCache | None,
 ) -> None:
     try:
         pr_plan = _rules(head, config)
@@ -139,7 +145,7 @@ def _apply_pr_rules(
         evaluation.error = _errors(exc, "The rule files of this pull request are invalid")
         return
     # Every call of the head (not only the changed files) tells whether a removed event is still sent.
-    whole = analysis.run_analysis(head, config, pr_plan, None)
+    whole = analysis.run_analysis(head, config, pr_plan, None, summaries)
     evaluation.plan_diff = analysis.diff_markdown(analysis.plan_diff(base_plan, pr_plan, whole.calls))
     wanted = set(targets)
     evaluation.pr_plan_diagnostics = [d for d in whole.diagnostics if d.path in wanted]

@@ -11,6 +11,8 @@ from .github import RepoClient
 from .sources import BlobCache
 
 if TYPE_CHECKING:
+    from productops_lint.sources import SummaryCache
+
     from .store import Store
 
 
@@ -45,6 +47,8 @@ def stored_ticks(store: "Store", repo: str, number: int) -> list[Tick]:
     return [Tick(item, checked, by, at) for item, checked, by, at in store.ticks(repo, number)]
 
 
-def gather_pull(repo: RepoClient, number: int, pull: Mapping[str, Any], store: "Store") -> Gathered:
+def gather_pull(repo: RepoClient, number: int, pull: Mapping[str, Any], store: "Store",
+                summaries: "SummaryCache | None" = None) -> Gathered:
     """The facts and config of ``pull`` (GitHub's JSON of it), with the ticks the App recorded."""
-    return gather(repo.full_name, pull, AppPullSource(repo, number), stored_ticks(store, repo.full_name, number))
+    return gather(repo.full_name, pull, AppPullSource(repo, number), stored_ticks(store, repo.full_name, number),
+                  cache=summaries)

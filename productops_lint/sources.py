@@ -33,6 +33,35 @@ class SummaryCache(Protocol):
     def put(self, key: str, value: object) -> None: ...
 
 
+class MemorySummaries:
+    """A ``SummaryCache`` in memory, for a process that analyzes many trees (the App): the most
+    recently used ``limit`` entries. Summaries are pure functions of their key (a file's text and
+    module name), so one analysis may reuse another's."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.limit = limit
+        self._entries: OrderedDict[str, object] = OrderedDict()
+        self._lock = Lock()  # the App's worker threads share one
+
+    def get(self, key: str, kind: type[_T]) -> _T | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is None or type(value) is not kind:
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: object) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+
+
 class DictProvider:
     """Sources held in memory: ``{"pkg/mod.py": "code"}``."""
 

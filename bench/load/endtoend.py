@@ -33,10 +33,15 @@ def view_{index}(user_id: str, sku: str) -> None:
 '''
 
 
-def measure_big_pr(key: tuple[str, str], files: int = 100) -> dict[str, Any]:
-    """Seconds from the delivery to the concluded run, in-process worker (2 threads), no write pauses."""
+def measure_big_pr(key: tuple[str, str], files: int = 100, blob_latency: float = 0.0) -> dict[str, Any]:
+    """Seconds from the delivery to the concluded run, in-process worker (2 threads), no write pauses.
+
+    ``blob_latency`` seconds are added to every blob answer (a round trip to GitHub, which the
+    stand-in on 127.0.0.1 does not have; the wait holds no CPU)."""
     folder = Path(tempfile.mkdtemp(prefix="productops-bigpr-"))
     standin = GitHubStandIn(APP_ID, key[1]).start()
+    if blob_latency:
+        standin.fault("GET", r"/git/blobs/", delay=blob_latency, times=10**9)
     try:
         path = shop_repo(folder / "shop")
         base = git(path, "rev-parse", "HEAD").strip()
@@ -64,10 +69,11 @@ def measure_big_pr(key: tuple[str, str], files: int = 100) -> dict[str, Any]:
             worker.stop()
         runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == settings.check_name]
         return {
-            "files": files, "seconds": round(took, 3), "state": runtime.store.delivery_state("big-pr"),
+            "files": files, "blob_latency_ms": round(blob_latency * 1000), "seconds": round(took, 3), "state": runtime.store.delivery_state("big-pr"),
             "conclusion": runs[-1].get("conclusion") if runs else None,
             "annotations": len(runs[-1].get("annotations") or []) if runs else 0,
             "requests": len(standin.calls),
+            "blob_requests": sum("/git/blobs/" in call.path for call in standin.calls),
         }
     finally:
         standin.stop()

@@ -118,7 +118,7 @@ def run_pr_checks(ctx: "Context", repo: RepoClient, number: int, head_sha: str |
 
 
 def _check_and_publish(ctx: "Context", repo: RepoClient, number: int, pull: dict[str, Any], runs: dict[str, Any]) -> None:
-    gathered = gather_pull(repo, number, pull, ctx.store)
+    gathered = gather_pull(repo, number, pull, ctx.store, ctx.github.summaries)
     body = merged_body(gathered)
     if body is not None:
         # The App's own edit, only when the section changed; the author's text is kept by merge_body.

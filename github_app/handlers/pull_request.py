@@ -134,8 +134,9 @@ def _check_and_publish(ctx: "Context", repo: RepoClient, pr: PullRequestInfo, he
     run = run or start_check_run(repo, head_sha)
     ctx.store.record_publication(repo.full_name, number, head_sha, Publication(pr.base_sha, run.id, done=False))
     try:
-        blobs = BlobCache(repo.blob)
-        evaluation = evaluate(head_sha, repo.pull_files(number), repo.tree(pr.base_sha), repo.tree(head_sha), blobs)
+        blobs = BlobCache(repo.blob, repo.blobs)
+        evaluation = evaluate(head_sha, repo.pull_files(number), repo.tree(pr.base_sha), repo.tree(head_sha), blobs,
+                              ctx.github.summaries)
         if _superseded(ctx, repo, number, head_sha):
             conclude_with_error(repo, run, "neutral", "Superseded", "A newer commit was pushed; it is checked instead.")
             return

@@ -18,6 +18,7 @@ from ..registry.diff import diff_plans
 from ..registry.loader import load_plan
 from ..registry.model import Plan
 from ..registry.paths import rule_paths_in
+from ..sources import SummaryCache
 from ..types import UserError
 from .types import Commit, EventChange, PullRequestFacts, Tick
 
@@ -166,15 +167,18 @@ def load_pr_config(base: CommitFiles, org_files: list[tuple[str, str]] | None, o
     return PrConfig(merged, config, origins)
 
 
-def _calls_events(provider: CommitFiles, config: Config, plan: Plan, targets: Sequence[str] | None) -> set[str]:
+def _calls_events(provider: CommitFiles, config: Config, plan: Plan, targets: Sequence[str] | None,
+                  cache: SummaryCache | None) -> set[str]:
     if not config.src:
         config = with_inferred_roots(config, list(provider.paths()), provider.packaging())
-    result = analyze(provider, config, plan, targets=targets)
+    result = analyze(provider, config, plan, targets=targets, cache=cache)
     return {c.event for c in result.calls if c.event is not None}
 
 
-def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: Sequence[str]) -> tuple[EventChange, ...]:
-    """Events the PR adds or changes in the plan, and events its code newly tracks."""
+def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: Sequence[str],
+                  cache: SummaryCache | None = None) -> tuple[EventChange, ...]:
+    """Events the PR adds or changes in the plan, and events its code newly tracks; ``cache`` keeps
+    the files' summaries (the App shares one with its tracking-plan check)."""
     if pr.plan is None:
         return ()
     base_plan, config = pr.plan, pr.config
@@ -201,12 +205,12 @@ def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: S
     python = [p for p in changed if p.endswith(".py")]
     head_targets = [p for p in python if p in head.tree]
     if head_targets:
-        sent = _calls_events(head, config, head_plan, head_targets)
-        before = _calls_events(base, config, base_plan, [p for p in python if p in base.tree]) if python else set()
+        sent = _calls_events(head, config, head_plan, head_targets, cache)
+        before = _calls_events(base, config, base_plan, [p for p in python if p in base.tree], cache) if python else set()
         candidates = sent - before - set(out)
         if candidates:
             # Sent from an unchanged file of the base too: not new. Only paid when a PR adds a call.
-            candidates -= _calls_events(base, config, base_plan, None)
+            candidates -= _calls_events(base, config, base_plan, None, cache)
         for name in sorted(candidates):
             out[name] = change(name, "tracked")
     return tuple(out[name] for name in sorted(out))
@@ -252,6 +256,7 @@ class Gathered:
 
 def gather(
     repo: str, pull: Mapping[str, Any], source: PullSource, ticks: Sequence[Tick] = (),
+    cache: SummaryCache | None = None,
 ) -> Gathered:
     """Everything the checks read about ``pull``: config from its base, facts from its head."""
     blobs: dict[str, bytes] = {}
@@ -262,6 +267,6 @@ def gather(
     files = source.files()
     changed = [f.path for f in files]
     diff_text, unread = joined_diff(files)
-    events = event_changes(base, head, pr_config, changed)
+    events = event_changes(base, head, pr_config, changed, cache)
     facts = facts_from_pull(repo, pull, source.commits(), changed, events, ticks, diff_text, unread)
     return Gathered(facts, pr_config)

@@ -84,3 +84,30 @@ def test_writes_are_serialized_per_installation(runtime: Runtime, standin: GitHu
     gate.hold.set()
     first.join(30)
     assert not lock.locked()
+
+
+def test_each_thread_has_its_own_client_of_an_installation(runtime: Runtime, standin: GitHubStandIn) -> None:
+    # PyGithub's connection holds a request until its answer is read: two threads must not share one.
+    mine = runtime.github.client(INSTALLATION)
+    assert runtime.github.client(INSTALLATION) is mine
+    theirs: list[object] = []
+    other = threading.Thread(target=lambda: theirs.append(runtime.github.client(INSTALLATION)))
+    other.start()
+    other.join(30)
+    assert theirs and theirs[0] is not mine
+    assert token_requests(standin) == 1, "the threads share the installation's token"
+
+
+def test_writes_from_two_threads_keep_the_write_interval(settings, standin: GitHubStandIn, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    runtime = Runtime(replace(settings, write_interval_seconds=0.5))
+    shop, repo = shop_repo_client(runtime, standin, tmp_path)
+    writers = [threading.Thread(target=lambda: runtime.github.repo(INSTALLATION, REPO).create_check_run(shop.head))
+               for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(30)
+    made = sorted(c.at for c in standin.calls if c.method == "POST" and c.path.endswith("/check-runs"))
+    assert len(made) == 2 and made[1] - made[0] >= 0.5, "each thread's client spaces only its own writes"
