@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app_helpers import REPO, SECRET, commit, git, pull_request_payload, shop_repo
+from app_helpers import REPO, SECRET, pull_request_payload
+from shop_pr import many_views_pr
 from standins.github_fake_repos import GitHubStandIn
 
 from github_app import create_app
 from github_app.context import Runtime
-from github_app.localgit import LocalRepo
 from github_app.queue import Worker
 from github_app.settings import Settings
 from github_app.webhook import sign
@@ -22,15 +22,6 @@ from github_app.webhook import sign
 APP_ID = 4242
 NUMBER = 42
 
-_MODULE = '''"""Generated module {index}: one view that tracks."""
-
-from shop.analytics import track_event
-
-
-def view_{index}(user_id: str, sku: str) -> None:
-    track_event(user_id, "Product Viewed", {{"product_id": sku}})
-    track_event(user_id, "Product Viewd {index}", {{"product_id": sku}})
-'''
 
 
 def measure_big_pr(key: tuple[str, str], files: int = 100, blob_latency: float = 0.0) -> dict[str, Any]:
@@ -43,12 +34,7 @@ def measure_big_pr(key: tuple[str, str], files: int = 100, blob_latency: float =
     if blob_latency:
         standin.fault("GET", r"/git/blobs/", delay=blob_latency, times=10**9)
     try:
-        path = shop_repo(folder / "shop")
-        base = git(path, "rev-parse", "HEAD").strip()
-        head = commit(path, {f"shop/generated/view_{i:03d}.py": _MODULE.format(index=i) for i in range(files)},
-                      "many views", branch="feature")
-        standin.add_repo(REPO, LocalRepo(path))
-        standin.open_pull(REPO, NUMBER, "main", "feature")
+        base, head = many_views_pr(folder, standin, files, NUMBER)
         settings = Settings(app_id=APP_ID, private_key=key[0], webhook_secret=SECRET, api_url=standin.url,
                             queue_path=str(folder / "queue.sqlite3"), write_interval_seconds=0.0)
         runtime = Runtime(settings)

@@ -11,14 +11,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `standins` imports as a package
 
-from app_helpers import SECRET  # noqa: E402
+from app_helpers import REPO, SECRET  # noqa: E402
 from github import GithubRetry  # noqa: E402
+from shop_pr import NUMBER, ShopPR, make_shop_pr  # noqa: E402
 from standins.github_api import make_app_key  # noqa: E402
 from standins.github_fake_repos import GitHubStandIn  # noqa: E402
 from standins.redis_server import RedisServer  # noqa: E402
 
 from github_app.context import Runtime  # noqa: E402
 from github_app.github import GitHubApp, make_retry  # noqa: E402
+from github_app.localgit import LocalRepo  # noqa: E402
 from github_app.queue import Worker  # noqa: E402
 from github_app.settings import Settings  # noqa: E402
 
@@ -130,3 +132,12 @@ def no_secret_in_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptureF
     key = args.get("app_key") or ("", "")
     found = leaked(caplog.records, secret_texts(key[0], standin.issued if standin is not None else []))
     assert not found, "secrets in log lines:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
+    """The example shop's pull request (shop_pr.py), open on the stand-in."""
+    pr = make_shop_pr(tmp_path)
+    standin.add_repo(REPO, LocalRepo(pr.path))
+    standin.open_pull(REPO, NUMBER, "main", "feature")
+    return pr

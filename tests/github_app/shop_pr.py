@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app_helpers import REPO, commit, git, shop_repo
+from standins.github_fake_repos import GitHubStandIn
+
+from github_app.localgit import LocalRepo
 
 CART = "shop/cart.py"
 NUMBER = 7
@@ -43,4 +46,27 @@ def make_shop_pr(tmp_path: Path) -> ShopPR:
     return ShopPR(path, base, head)
 
 
-__all__ = ["CART", "NUMBER", "REPO", "ShopPR", "make_shop_pr"]
+_VIEW = '''"""Generated module {index}: one view that tracks."""
+
+from shop.analytics import track_event
+
+
+def view_{index}(user_id: str, sku: str) -> None:
+    track_event(user_id, "Product Viewed", {{"product_id": sku}})
+    track_event(user_id, "Product Viewd {index}", {{"product_id": sku}})
+'''
+
+
+def many_views_pr(folder: Path, standin: GitHubStandIn, files: int, number: int = NUMBER) -> tuple[str, str]:
+    """A pull request adding ``files`` view modules (two findings each) to the shop, open on the
+    stand-in: (base, head)."""
+    path = shop_repo(folder / "shop")
+    base = git(path, "rev-parse", "HEAD").strip()
+    head = commit(path, {f"shop/generated/view_{i:03d}.py": _VIEW.format(index=i) for i in range(files)},
+                  "many views", branch="feature")
+    standin.add_repo(REPO, LocalRepo(path))
+    standin.open_pull(REPO, number, "main", "feature")
+    return base, head
+
+
+__all__ = ["CART", "NUMBER", "REPO", "ShopPR", "make_shop_pr", "many_views_pr"]

@@ -11,22 +11,19 @@ import pytest
 from app_helpers import (
     REPO,
     SECRET,
-    commit,
     deliver,
     git,
     pull_request_payload,
-    shop_repo,
     wait_for,
 )
 from github import GithubRetry
-from shop_pr import CART, NUMBER, ShopPR, make_shop_pr
+from shop_pr import CART, NUMBER, ShopPR, many_views_pr
 from standins.github_api import Call
 from standins.github_fake_repos import GitHubStandIn
 
 from github_app.context import Runtime
 from github_app.github import GitHubApp, make_retry
 from github_app.github_blobs import KnownBlobs, git_blob_id
-from github_app.localgit import LocalRepo
 from github_app.queue import Worker
 from github_app.settings import Settings
 from github_app.webhook import Event
@@ -34,23 +31,6 @@ from github_app.webhook import Event
 CHECK = "productops/tracking-plan"
 BLOBS = r"/git/blobs/"
 
-_MODULE = '''"""Generated module {index}."""
-
-from shop.analytics import track_event
-
-
-def view_{index}(user_id: str, sku: str) -> None:
-    track_event(user_id, "Product Viewed", {{"product_id": sku}})
-    track_event(user_id, "Product Viewd {index}", {{"product_id": sku}})
-'''
-
-
-@pytest.fixture
-def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
-    pr = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(pr.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
-    return pr
 
 
 def blob_calls(standin: GitHubStandIn) -> list[Call]:
@@ -109,21 +89,11 @@ def test_blob_gets_are_in_flight_together(
     assert [r["conclusion"] for r in tracking_runs(standin)] == ["failure"]
 
 
-def _big_pr(folder: Path, standin: GitHubStandIn, files: int) -> tuple[str, str]:
-    path = shop_repo(folder / "shop")
-    base = git(path, "rev-parse", "HEAD").strip()
-    head = commit(path, {f"shop/generated/view_{i:02d}.py": _MODULE.format(index=i) for i in range(files)},
-                  "many views", branch="feature")
-    standin.add_repo(REPO, LocalRepo(path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
-    return base, head
-
-
 def _annotations_with(threads: int, folder: Path, app_key: tuple[str, str], files: int) -> tuple[list[Any], int]:
     """The tracking-plan run's annotations for a fresh App fetching ``threads`` blobs at once, and its blob GETs."""
     standin = GitHubStandIn(4242, app_key[1]).start()
     try:
-        base, head = _big_pr(folder, standin, files)
+        base, head = many_views_pr(folder, standin, files)
         settings = Settings(app_id=4242, private_key=app_key[0], webhook_secret=SECRET, api_url=standin.url,
                             queue_path=str(folder / "queue.sqlite3"), write_interval_seconds=0.0)
         github = GitHubApp(settings, retry=GithubRetry(total=4, backoff_factor=0, allowed_methods=make_retry().allowed_methods))

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from app_helpers import REPO, deliver, pull_request_payload, wait_for
-from shop_pr import CART, NUMBER, ShopPR, make_shop_pr
+from shop_pr import CART, NUMBER, ShopPR
 from standins.github_fake_repos import BOT, GitHubStandIn
 
 from github_app.context import Runtime
-from github_app.localgit import LocalRepo
 from github_app.queue import Worker
 from github_app.render import SUMMARY_MARKER
-
-
-@pytest.fixture
-def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
-    pr = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(pr.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
-    return pr
 
 
 def completed_runs(standin: GitHubStandIn, head: str) -> list[dict]:

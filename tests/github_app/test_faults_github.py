@@ -5,20 +5,18 @@ check run, review or comment (counted at the stand-in)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 from app_helpers import REPO, deliver, pull_request_payload, wait_for
 from github import GithubRetry
-from shop_pr import NUMBER, ShopPR, make_shop_pr
+from shop_pr import NUMBER, ShopPR
 from standins.github_api import RESET, Fault
 from standins.github_fake_repos import GitHubStandIn
 
 from github_app import create_app
 from github_app.context import Runtime
 from github_app.github import GitHubApp, make_retry
-from github_app.localgit import LocalRepo
 from github_app.queue import Worker
 from github_app.render import SUMMARY_MARKER
 from github_app.settings import Settings
@@ -35,14 +33,6 @@ SECONDARY = ("You have exceeded a secondary rate limit. Please wait a few minute
 def runtime(settings: Settings) -> Runtime:
     retry = GithubRetry(total=4, backoff_factor=0, allowed_methods=make_retry().allowed_methods)
     return Runtime(settings, github=GitHubApp(settings, retry=retry, timeout=TIMEOUT))
-
-
-@pytest.fixture
-def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
-    pr = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(pr.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
-    return pr
 
 
 FILES = rf"/pulls/{NUMBER}/files$"

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from app_helpers import REPO, SECRET, deliver, pull_request_payload, wait_for
 from conftest import leaked, secret_texts
-from shop_pr import NUMBER, ShopPR, make_shop_pr
+from shop_pr import NUMBER, ShopPR
 from standins.github_fake_repos import GitHubStandIn
 
 from github_app.context import Runtime
-from github_app.localgit import LocalRepo
 from github_app.queue import Worker
 from github_app.settings import SettingsError, from_env
 
@@ -97,14 +96,6 @@ ODD_TOKENS = {
     "short": lambda i, n: f"~{n}~",
     "no-prefix-digits": lambda i, n: str(10**20 + n),
 }
-
-
-@pytest.fixture
-def shop(tmp_path: Path, standin: GitHubStandIn) -> ShopPR:
-    pr = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(pr.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
-    return pr
 
 
 @pytest.mark.parametrize("shape", list(ODD_TOKENS))
