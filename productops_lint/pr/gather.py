@@ -206,7 +206,10 @@ def event_changes(base: CommitFiles, head: CommitFiles, pr: PrConfig, changed: S
     head_targets = [p for p in python if p in head.tree]
     if head_targets:
         sent = _calls_events(head, config, head_plan, head_targets, cache)
-        before = _calls_events(base, config, base_plan, [p for p in python if p in base.tree], cache) if python else set()
+        base_targets = [p for p in python if p in base.tree]
+        # New files only: the base has nothing to compare, and an empty list of targets still
+        # works out the whole project's picture.
+        before = _calls_events(base, config, base_plan, base_targets, cache) if base_targets else set()
         candidates = sent - before - set(out)
         if candidates:
             # Sent from an unchanged file of the base too: not new. Only paid when a PR adds a call.
