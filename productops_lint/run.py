@@ -149,6 +149,10 @@ def lint(
         if hit is not None and files.still_holds(hit.trace, provider):
             return hit.result
     tracing = files.Tracing(provider) if key is not None else None
+    if tracing is not None and provider.recorded():
+        # The digests the trace keeps are taken before any file is read (by stat, for unchanged
+        # files), so a file edited while the run reads it is seen as changed by the next run.
+        provider.digests(provider.paths())
     result = analyze(
         _Overlay(provider, overrides) if overrides else (tracing or provider),
         ws.config,

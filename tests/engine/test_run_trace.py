@@ -133,3 +133,29 @@ def test_a_file_the_run_read_must_be_unchanged_even_if_it_spells_no_word(tmp_pat
     assert files.still_holds(trace, files.FileProvider(tmp_path, Config()))
     (tmp_path / "a.py").write_text("X = 2\n")  # read: any change may change the run
     assert not files.still_holds(trace, files.FileProvider(tmp_path, Config()))
+
+
+def test_a_file_edited_while_the_run_reads_it_is_changed_for_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from productops_lint.files.discovery import FileProvider
+
+    root = _project(tmp_path)
+    _answer(root)  # a stat manifest exists from here on
+    _append("app/util.py", "# tidy\n")(root)  # the stored run stands, so force a new one:
+    _append("app/view.py", "# tidy\n")(root)
+    real_read = FileProvider.read
+    edited: list[str] = []
+
+    def read_then_edit(self: FileProvider, path: str) -> bytes | None:
+        data = real_read(self, path)
+        if path == "app/view.py" and not edited:  # the editor saves just after the run read it
+            edited.append(path)
+            (root / path).write_text((root / path).read_text().replace("Cart Viewd", "Cart Viewed"))
+        return data
+
+    monkeypatch.setattr(FileProvider, "read", read_then_edit)
+    during = _answer(root)
+    monkeypatch.setattr(FileProvider, "read", real_read)
+    assert edited and any("Cart Viewd" in d[3] for d in during[0])
+    after = _answer(root)
+    assert after == _answer(root, use_cache=False)
+    assert not any("Cart Viewd" in d[3] for d in after[0])
