@@ -48,6 +48,5 @@ class Runtime:
         """Web side: ``queued``, ``ignored`` (no handler) or ``duplicate`` (seen, did not fail)."""
         if not self.router.handles(event):
             return "ignored"
-        # Bookkeeping first: the job may run the moment it is queued, and reads what this records.
-        self.router.receive(self.store, event)
-        return "queued" if self.queue.submit(event) else "duplicate"
+        # Recorded with the job, before it is queued: it may run at once, and reads the PR's newest head.
+        return "queued" if self.queue.submit(event, self.router.heads(event)) else "duplicate"

@@ -15,7 +15,7 @@ import socket
 import sqlite3
 import threading
 import uuid
-from typing import Callable
+from typing import Callable, Iterable
 
 from huey import Huey, RedisHuey
 from huey.consumer import Consumer
@@ -23,6 +23,7 @@ from huey.storage import SqliteStorage
 
 from .settings import Settings
 from .store import Store
+from .store_base import Head
 from .webhook import Event
 
 log = logging.getLogger(__name__)
@@ -72,9 +73,9 @@ class JobQueue:
         # Our own retries (see _process) keep the attempt count in the Store, across workers.
         self.task = huey.task(name="productops.process")(self._process)
 
-    def submit(self, event: Event) -> bool:
-        """Record and queue the delivery; False when it was seen and did not fail."""
-        if not self.store.accept(event.delivery, event.to_data()):
+    def submit(self, event: Event, heads: Iterable[Head] = ()) -> bool:
+        """Record (with the PR heads it names) and queue the delivery; False when it was seen and did not fail."""
+        if not self.store.accept(event.delivery, event.to_data(), heads):
             return False
         try:
             self.task(event.delivery)

@@ -9,11 +9,12 @@ from .webhook import Event
 
 if TYPE_CHECKING:
     from .context import Context
-    from .store import Store
+    from .store_base import Head
 
 Handler = Callable[["Context", Event], None]
-# Runs in the web process before the job is queued: cheap bookkeeping only, never an API call.
-Receiver = Callable[["Store", Event], None]
+# Runs in the web process before the job is queued: what to record of the event beside the job
+# (the store writes it in the same transaction), from the payload alone, never an API call.
+Receiver = Callable[[Event], "Head | None"]
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ class Router:
     def handles(self, event: Event) -> bool:
         return bool(self.match(event))
 
-    def receive(self, store: "Store", event: Event) -> None:
-        for route in self.match(event):
-            if route.on_receive is not None:
-                route.on_receive(store, event)
+    def heads(self, event: Event) -> set["Head"]:
+        """What the matching routes' receivers record for ``event`` (two routes may name one head)."""
+        found = (route.on_receive(event) for route in self.match(event) if route.on_receive is not None)
+        return {head for head in found if head is not None}
 
     def dispatch(self, ctx: "Context", event: Event) -> int:
         """Run every matching handler; return how many ran."""

@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, ContextManager, Iterator
+from typing import Any, ContextManager, Iterable, Iterator
 
 from .store_base import (
     DELIVERY_TTL_SECONDS,
@@ -20,6 +20,7 @@ from .store_base import (
     JOB_RUNNING,
     QUEUED,
     SUCCEEDED,
+    Head,
     JobRecord,
     Publication,
     Store,
@@ -112,11 +113,15 @@ class SqliteStore(Store):
 
     def set_head(self, repo: str, number: int, sha: str, at: float) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT INTO productops_head VALUES (?, ?, ?, ?) ON CONFLICT (repo, number) DO UPDATE"
-                " SET sha = excluded.sha, updated = excluded.updated WHERE excluded.updated >= productops_head.updated",
-                (repo, number, sha, at),
-            )
+            self._set_head(db, Head(repo, number, sha, at))
+
+    @staticmethod
+    def _set_head(db: sqlite3.Connection, head: Head) -> None:
+        db.execute(
+            "INSERT INTO productops_head VALUES (?, ?, ?, ?) ON CONFLICT (repo, number) DO UPDATE"
+            " SET sha = excluded.sha, updated = excluded.updated WHERE excluded.updated >= productops_head.updated",
+            (head.repo, head.number, head.sha, head.at),
+        )
 
     def head(self, repo: str, number: int) -> str | None:
         row = self._conn().execute(
@@ -136,8 +141,11 @@ class SqliteStore(Store):
             (job_id, json.dumps(data), time.time()),
         )
 
-    def accept(self, delivery: str, data: dict[str, Any]) -> bool:
+    def accept(self, delivery: str, data: dict[str, Any], heads: Iterable[Head] = ()) -> bool:
+        # One transaction: each takes the file's write lock, and under a burst the ack waits for it.
         with self._tx() as db:
+            for head in heads:
+                self._set_head(db, head)
             if not self._claim(db, delivery):
                 return False
             self._add_job(db, delivery, data)

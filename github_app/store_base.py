@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Any, ContextManager
+from typing import Any, ContextManager, Iterable
 
 # Delivery states: a redelivery is processed again only after `failed`.
 QUEUED, SUCCEEDED, FAILED = "queued", "succeeded", "failed"
 # GitHub lets a delivery be redelivered for a few days; remember outcomes a little longer.
 DELIVERY_TTL_SECONDS = 8 * 24 * 3600
 HEAD_TTL_SECONDS = 90 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Head:
+    """A pull request's head as of ``at`` (the PR's ``updated_at``), recorded when a delivery arrives."""
+
+    repo: str
+    number: int
+    sha: str
+    at: float
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,13 @@ class Store(abc.ABC):
     def add_job(self, job_id: str, data: dict[str, Any]) -> None:
         """Record a job before it is queued, so it survives a worker that dies holding it."""
 
-    def accept(self, delivery: str, data: dict[str, Any]) -> bool:
-        """``claim_delivery`` then ``add_job``; backends do both in one round trip (the ack path)."""
+    def accept(self, delivery: str, data: dict[str, Any], heads: Iterable[Head] = ()) -> bool:
+        """``set_head`` for each of ``heads``, then ``claim_delivery`` and ``add_job``.
+
+        Backends do it all in one transaction or round trip: it is the whole ack path's storage.
+        """
+        for head in heads:
+            self.set_head(head.repo, head.number, head.sha, head.at)
         if not self.claim_delivery(delivery):
             return False
         self.add_job(delivery, data)

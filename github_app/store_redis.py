@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import redis
 
@@ -20,6 +20,7 @@ from .store_base import (
     JOB_RUNNING,
     QUEUED,
     SUCCEEDED,
+    Head,
     JobRecord,
     Publication,
     Store,
@@ -89,10 +90,15 @@ class RedisStore(Store):
         pipe.zrem(DEAD, job_id)
         pipe.execute()
 
-    def accept(self, delivery: str, data: dict[str, Any]) -> bool:
+    def accept(self, delivery: str, data: dict[str, Any], heads: Iterable[Head] = ()) -> bool:
+        # One round trip: the heads, then the claim and the job.
+        pipe = self.client.pipeline(transaction=False)
+        for head in heads:
+            self._set_head(keys=[self._head(head.repo, head.number)], args=[repr(head.at), head.sha, HEAD_TTL_SECONDS], client=pipe)
         keys = [self._delivery(delivery), self._job(delivery), JOBS, self._dead(delivery), DEAD]
         args: list[str | float] = [DELIVERY_TTL_SECONDS, FAILED, QUEUED, json.dumps(data), time.time(), delivery]
-        return bool(self._accept(keys=keys, args=args))
+        self._accept(keys=keys, args=args, client=pipe)
+        return bool(pipe.execute()[-1])
 
     def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
         now = time.time()

@@ -3,6 +3,8 @@
 One command: `make bench-load` (= `.venv/bin/python bench/load/run.py`); `--quick` for a short try.
 Everything runs on 127.0.0.1 and stops by itself: the stand-in GitHub of tests/standins, gunicorn
 with the App (`github_app.wsgi:app`), one `productops-app worker`, and Redis for the Redis backend.
+The `floor` rows run the same gunicorn and generator against `floor_app.py`, which only reads the
+body: what the server and the generator cost on this machine before the App does anything.
 Results: a table on stdout and bench/results/load.json (quick: load-quick.json); bench/README.md.
 """
 
@@ -71,6 +73,7 @@ class Stack:
 
 
 def start_stack(backend: str, folder: Path, api_url: str, key: str, web_workers: int) -> Stack:
+    """gunicorn and one worker on ``backend``; ``floor``: gunicorn alone with `floor_app` (no worker)."""
     redis_server = PersistentRedis().start() if backend == "redis" else None
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
@@ -85,19 +88,21 @@ def start_stack(backend: str, folder: Path, api_url: str, key: str, web_workers:
     log = (folder / "server.log").open("ab")
     web = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "--workers", str(web_workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "github_app.wsgi:app"],
+         "--log-level", "warning", "bench.load.floor_app:app" if backend == "floor" else "github_app.wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "github_app", "--log-level", "WARNING", "worker", "--threads", "2"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    stack = Stack(env, port, [web, worker], redis_server)
+    processes = [web]
+    if backend != "floor":
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "github_app", "--log-level", "WARNING", "worker", "--threads", "2"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ))
+    stack = Stack(env, port, processes, redis_server)
     deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
+                if answer.status in (200, 202):
                     return stack
         except OSError:
             if web.poll() is not None or time.monotonic() > deadline:
@@ -113,10 +118,10 @@ def _cpu_seconds(pid: int) -> float:
 
 def cpu_split(stack: Stack) -> dict[str, float]:
     """CPU seconds used so far by the gunicorn workers, the job worker and this generator (Linux /proc)."""
-    master, worker = stack.processes[0].pid, stack.processes[1].pid
+    master = stack.processes[0].pid
     children = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(int(p.name)) == master]
-    return {"web": sum(_cpu_seconds(pid) for pid in [master, *children]), "worker": _cpu_seconds(worker),
-            "generator": sum(os.times()[:2])}
+    return {"web": sum(_cpu_seconds(pid) for pid in [master, *children]),
+            "worker": sum(_cpu_seconds(p.pid) for p in stack.processes[1:]), "generator": sum(os.times()[:2])}
 
 
 def _parent(pid: int) -> int:
@@ -169,7 +174,10 @@ def run_backend(backend: str, rates: list[int], seconds: float, key: tuple[str, 
                 took = time.perf_counter() - began
                 cpu = {k: round(v - cpu_before[k], 2) for k, v in cpu_split(stack).items()}
                 queued = [d.delivery for d, s in zip(batch, outcome.status) if s == 202]
-                processed, drained = drain(stack, queued, timeout=max(60.0, seconds * 6))
+                if backend == "floor":  # nothing is kept: what was answered is all there is
+                    processed, drained = len(queued), 0.0
+                else:
+                    processed, drained = drain(stack, queued, timeout=max(60.0, seconds * 6))
                 ms = [v * 1000 for v in outcome.latency]
                 rows.append({
                     "backend": backend, "rate": rate, "seconds": round(took, 2), "sent": len(batch),
@@ -180,8 +188,9 @@ def run_backend(backend: str, rates: list[int], seconds: float, key: tuple[str, 
                     "web_cpu_ms_per_request": round(cpu["web"] * 1000 / len(batch), 2),
                 })
                 print(_line(rows[-1]), flush=True)
-            runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == "productops/tracking-plan"]
-            rows[-1]["tracking_runs_for_the_head"] = len(runs)
+            if backend != "floor":
+                runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == "productops/tracking-plan"]
+                rows[-1]["tracking_runs_for_the_head"] = len(runs)
         finally:
             stack.stop()
     finally:
@@ -215,7 +224,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="2 s per rate instead of 10, and a smaller PR check")
     parser.add_argument("--seconds", type=float, default=None, help="seconds of load per rate (default 10)")
     parser.add_argument("--rates", default="200,500,1000", help="requests/s, comma-separated")
-    parser.add_argument("--backends", default="sqlite,redis")
+    parser.add_argument("--backends", default="floor,sqlite,redis",
+                        help="floor: the same gunicorn serving bench/load/floor_app.py, the server's own cost")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--big-pr-only", action="store_true", help="only the 100-file PR, best of 3 (no load, no results file)")
     parser.add_argument("--blob-latency-ms", type=float, default=0.0, help="with --big-pr-only: added to each blob answer")

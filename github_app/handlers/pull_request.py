@@ -13,12 +13,11 @@ from ..pipeline import evaluate
 from ..publish import conclude_with_error, publish, start_check_run
 from ..routing import Router
 from ..sources import BlobCache
-from ..store import Publication
+from ..store_base import Head, Publication
 from ..webhook import Event
 
 if TYPE_CHECKING:
     from ..context import Context
-    from ..store import Store
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -33,12 +32,13 @@ def _timestamp(value: Any) -> float:
         return 0.0
 
 
-def remember_head(store: "Store", event: Event) -> None:
+def remember_head(event: Event) -> Head | None:
     """Web side: the newest head of the PR, so older queued work for it is dropped."""
     pr = event.payload.get("pull_request") or {}
     head = (pr.get("head") or {}).get("sha")
     if event.repo and isinstance(pr.get("number"), int) and head:
-        store.set_head(event.repo, pr["number"], head, _timestamp(pr.get("updated_at")))
+        return Head(event.repo, pr["number"], head, _timestamp(pr.get("updated_at")))
+    return None
 
 
 @router.register("pull_request", action=PULL_REQUEST_ACTIONS, on_receive=remember_head)

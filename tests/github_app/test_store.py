@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from github_app.store import FAILED, QUEUED, SUCCEEDED, SqliteStore, Store
+from github_app.store_base import Head
 from github_app.store_redis import RedisStore
 
 
@@ -38,6 +39,27 @@ def test_newest_head_wins_whatever_the_arrival_order(store: Store) -> None:
     store.set_head("a/b", 1, "newer", at=30.0)
     assert store.head("a/b", 1) == "newer"
     assert store.head("a/b", 2) is None
+
+
+def test_accepting_a_delivery_records_its_heads_claim_and_job_together(store: Store) -> None:
+    heads = [Head("a/b", 1, "new", 20.0), Head("a/b", 2, "other", 5.0)]
+    assert store.accept("d", {"x": 1}, heads)
+    assert (store.head("a/b", 1), store.head("a/b", 2), store.delivery_state("d")) == ("new", "other", QUEUED)
+    assert store.claim_job("d", "w", lease=30) == ({"x": 1}, 1)
+    # A redelivery queues nothing, and an older head it names does not win.
+    assert not store.accept("d", {"x": 2}, [Head("a/b", 1, "old", 10.0)])
+    assert store.head("a/b", 1) == "new"
+
+
+def test_the_sqlite_ack_path_takes_the_write_lock_once(tmp_path: Path) -> None:
+    # Each write transaction waits for the file's lock under a burst, so the ack takes it once.
+    store = SqliteStore(str(tmp_path / "queue.sqlite3"))
+    store.head("a/b", 1)  # opens this thread's connection
+    statements: list[str] = []
+    store._conn().set_trace_callback(statements.append)
+    assert store.accept("d", {"x": 1}, [Head("a/b", 1, "sha", 1.0), Head("a/b", 2, "sha", 1.0)])
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert store.head("a/b", 2) == "sha"
 
 
 def test_a_job_is_held_by_one_worker_until_its_lease_runs_out(store: Store) -> None:
