@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import threading
+import weakref
 from pathlib import Path
+from typing import IO
 
 from .github import SYMLINK_MODE, ChangedFile
 
@@ -14,11 +18,52 @@ class GitError(Exception):
     """A git command failed; the message is git's own."""
 
 
+_OBJECT_ID = re.compile(r"[0-9a-f]{4,64}")
+
+
+class _BlobReader:
+    """One ``git cat-file --batch`` for the repository's life: a blob per line asked, no process per blob."""
+
+    def __init__(self, path: Path) -> None:
+        self._process = subprocess.Popen(
+            ["git", "-C", str(path), "cat-file", "--batch"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        self._lock = threading.Lock()
+
+    def read(self, sha: str) -> bytes:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        with self._lock:
+            stdin: IO[bytes] = self._process.stdin
+            stdout: IO[bytes] = self._process.stdout
+            stdin.write(sha.encode("ascii") + b"\n")
+            stdin.flush()
+            header = stdout.readline().split()  # `<sha> blob <size>`, or `<name> missing`
+            if len(header) != 3:
+                raise GitError(f"fatal: {sha}: no such object" if header else "git cat-file stopped")
+            size = int(header[2])
+            data = stdout.read(size)
+            stdout.read(1)  # the newline after the content
+        if header[1] != b"blob":
+            raise GitError(f"fatal: {sha} is a {header[1].decode()}, not a blob")
+        return data
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+
+
 class LocalRepo:
     """A git working copy or bare repository on disk."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._blobs: _BlobReader | None = None
+        self._blobs_lock = threading.Lock()
 
     def git(self, *args: str) -> bytes:
         done = subprocess.run(["git", "-C", str(self.path), *args], capture_output=True)
@@ -52,7 +97,21 @@ class LocalRepo:
         return {path: blob for path, (mode, blob) in self.entries(sha).items() if mode != SYMLINK_MODE}
 
     def blob(self, sha: str) -> bytes:
-        return self.git("cat-file", "blob", sha)
+        """The blob's bytes; only an object id is taken (cat-file would also read `HEAD:path`)."""
+        if not _OBJECT_ID.fullmatch(sha):
+            raise GitError(f"fatal: not a valid object name {sha[:80]!r}")
+        with self._blobs_lock:
+            if self._blobs is None:
+                self._blobs = _BlobReader(self.path)
+                weakref.finalize(self, self._blobs.close)
+        return self._blobs.read(sha)
+
+    def close(self) -> None:
+        """Stop the blob reader (it also stops when the repository object is collected)."""
+        with self._blobs_lock:
+            if self._blobs is not None:
+                self._blobs.close()
+                self._blobs = None
 
     def changed_files(self, base: str, head: str) -> list[ChangedFile]:
         """Files changed from the merge base of ``base`` to ``head``, each with its hunks only
