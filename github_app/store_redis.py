@@ -91,14 +91,13 @@ class RedisStore(Store):
         pipe.execute()
 
     def accept(self, delivery: str, data: dict[str, Any], heads: Iterable[Head] = ()) -> bool:
-        # One round trip: the heads, then the claim and the job.
-        pipe = self.client.pipeline(transaction=False)
-        for head in heads:
-            self._set_head(keys=[self._head(head.repo, head.number)], args=[repr(head.at), head.sha, HEAD_TTL_SECONDS], client=pipe)
+        # One script, one round trip: the heads, then the claim and the job.
         keys = [self._delivery(delivery), self._job(delivery), JOBS, self._dead(delivery), DEAD]
-        args: list[str | float] = [DELIVERY_TTL_SECONDS, FAILED, QUEUED, json.dumps(data), time.time(), delivery]
-        self._accept(keys=keys, args=args, client=pipe)
-        return bool(pipe.execute()[-1])
+        args: list[str | float] = [DELIVERY_TTL_SECONDS, FAILED, QUEUED, json.dumps(data), time.time(), delivery, HEAD_TTL_SECONDS]
+        for head in heads:
+            keys.append(self._head(head.repo, head.number))
+            args += [repr(head.at), head.sha]
+        return bool(self._accept(keys=keys, args=args))
 
     def claim_job(self, job_id: str, worker: str, lease: float) -> tuple[dict[str, Any], int] | None:
         now = time.time()

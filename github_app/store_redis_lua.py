@@ -7,8 +7,18 @@ if state and state ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
 return 1
 """
-# KEYS: delivery, job, jobs, dead job, dead; ARGV: ttl, failed, queued, data, now, job id
+# KEYS: delivery, job, jobs, dead job, dead, then a head key per head;
+# ARGV: ttl, failed, queued, data, now, job id, head ttl, then `at` and `sha` per head.
+# Heads first, as SET_HEAD does them, and whatever the claim finds (a redelivery names the same head).
 ACCEPT = """
+for i = 6, #KEYS do
+  local at = tonumber(redis.call('HGET', KEYS[i], 'at') or '-1')
+  local new = tonumber(ARGV[8 + (i - 6) * 2])
+  if new >= at then
+    redis.call('HSET', KEYS[i], 'at', ARGV[8 + (i - 6) * 2], 'sha', ARGV[9 + (i - 6) * 2])
+    redis.call('EXPIRE', KEYS[i], ARGV[7])
+  end
+end
 local state = redis.call('GET', KEYS[1])
 if state and state ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])

@@ -56,14 +56,18 @@ async def _post(port: int, request: bytes, timeout: float) -> int:
         writer.close()
 
 
-async def _send(port: int, requests: list[bytes], rate: float, timeout: float) -> Outcome:
+async def _send(port: int, requests: list[bytes], rate: float, timeout: float, connections: int) -> Outcome:
     count = len(requests)
     latency = [0.0] * count
     status = [0] * count
     start = time.perf_counter() + 0.1
+    # At most this many deliveries in flight, as GitHub's senders are: past it, a delivery waits its
+    # turn (and its wait counts in its latency) instead of piling up in the listen queue until it times out.
+    slots = asyncio.Semaphore(connections)
 
     async def one(index: int, due: float) -> None:
-        status[index] = await _post(port, requests[index], timeout)
+        async with slots:
+            status[index] = await _post(port, requests[index], timeout)
         latency[index] = time.perf_counter() - due
 
     pending = set()
@@ -80,14 +84,14 @@ async def _send(port: int, requests: list[bytes], rate: float, timeout: float) -
     return Outcome(latency, status)
 
 
-def send(port: int, deliveries: Sequence[Delivery], rate: float, timeout: float = 30.0) -> Outcome:
+def send(port: int, deliveries: Sequence[Delivery], rate: float, timeout: float = 30.0, connections: int = 24) -> Outcome:
     """Send delivery ``i`` at ``start + i / rate`` (a new connection each, as GitHub does); stops after the last.
 
     Open loop: a slow answer does not delay the next send, and each latency is measured from the
     delivery's due time, so an App that falls behind shows it instead of slowing the generator.
     """
     requests = [item.request() for item in deliveries]
-    return asyncio.run(_send(port, requests, rate, timeout))
+    return asyncio.run(_send(port, requests, rate, timeout, connections))
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
