@@ -48,6 +48,9 @@ class _BlobReader:
             raise GitError(f"fatal: {sha} is a {header[1].decode()}, not a blob")
         return data
 
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
     def close(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
@@ -101,7 +104,7 @@ class LocalRepo:
         if not _OBJECT_ID.fullmatch(sha):
             raise GitError(f"fatal: not a valid object name {sha[:80]!r}")
         with self._blobs_lock:
-            if self._blobs is None:
+            if self._blobs is None or not self._blobs.alive():  # a reader killed from outside is replaced
                 self._blobs = _BlobReader(self.path)
                 weakref.finalize(self, self._blobs.close)
         return self._blobs.read(sha)

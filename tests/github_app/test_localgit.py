@@ -39,6 +39,10 @@ def test_blobs_come_back_byte_for_byte_from_one_reader(tmp_path: Path) -> None:
     assert answers == [b"print('a')\n"] * 16
     repo.close()
     assert repo.blob(tree["a.py"]) == b"print('a')\n", "a closed reader is started again"
+    assert repo._blobs is not None
+    repo._blobs._process.kill()
+    repo._blobs._process.wait()
+    assert repo.blob(tree["a.py"]) == b"print('a')\n", "a reader that died is replaced"
     repo.close()
 
 
