@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from productops_lint.pr.gather import Gathered, PullFile, gather
 from productops_lint.pr.types import Tick
@@ -22,7 +22,7 @@ class AppPullSource:
     def __init__(self, repo: RepoClient, number: int) -> None:
         self.repo = repo
         self.number = number
-        self._blobs = BlobCache(repo.blob)
+        self._blobs = BlobCache(repo.blob, repo.blobs)
         self._trees: dict[str, dict[str, str]] = {}
 
     def tree(self, sha: str) -> Mapping[str, str]:
@@ -32,6 +32,10 @@ class AppPullSource:
 
     def blob(self, sha: str) -> bytes:
         return self._blobs.get(sha)
+
+    def blobs(self, shas: Sequence[str]) -> Mapping[str, bytes]:
+        self._blobs.prefetch(shas)
+        return {sha: self._blobs.get(sha) for sha in shas}
 
     def commits(self) -> list[tuple[str, str]]:
         return self.repo.pull_commits(self.number)

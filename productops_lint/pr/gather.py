@@ -49,6 +49,10 @@ class PullSource(Protocol):
 
     def blob(self, sha: str) -> bytes: ...
 
+    def blobs(self, shas: Sequence[str]) -> Mapping[str, bytes]:
+        """Each of ``shas``, fetched together (concurrently, or from one git process)."""
+        ...
+
     def commits(self) -> list[tuple[str, str]]:
         """(sha, message) of the PR's commits, oldest first."""
         ...
@@ -63,13 +67,30 @@ class PullSource(Protocol):
 
 
 class CommitFiles:
-    """One commit's files as the engine reads them; blobs fetched once, on demand."""
+    """One commit's files as the engine reads them; blobs fetched once, on demand or all together."""
 
-    def __init__(self, tree: Mapping[str, str], fetch: Callable[[str], bytes], cache: dict[str, bytes] | None = None) -> None:
+    def __init__(
+        self, tree: Mapping[str, str], fetch: Callable[[str], bytes], cache: dict[str, bytes] | None = None,
+        fetch_many: Callable[[Sequence[str]], Mapping[str, bytes]] | None = None,
+    ) -> None:
         self.tree = dict(tree)
         self._fetch = fetch
+        self._fetch_many = fetch_many
         self._cache = cache if cache is not None else {}
         self._lock = threading.Lock()
+
+    def prefetch(self) -> None:
+        """Fetch together what an analysis reads: the pre-filter reads every Python file, and the
+        import roots come from the packaging files. One at a time, a large tree is a GET per file."""
+        if self._fetch_many is None:
+            return
+        wanted = [p for p in self.tree if p.endswith(".py") or p.rpartition("/")[2] in PACKAGING_FILES]
+        with self._lock:
+            missing = list(dict.fromkeys(self.tree[p] for p in wanted if self.tree[p] not in self._cache))
+        if missing:
+            got = self._fetch_many(missing)
+            with self._lock:
+                self._cache.update(got)
 
     def paths(self) -> Iterable[str]:
         return sorted(p for p in self.tree if p.endswith(".py"))
@@ -169,6 +190,7 @@ def load_pr_config(base: CommitFiles, org_files: list[tuple[str, str]] | None, o
 
 def _calls_events(provider: CommitFiles, config: Config, plan: Plan, targets: Sequence[str] | None,
                   cache: SummaryCache | None) -> set[str]:
+    provider.prefetch()
     if not config.src:
         config = with_inferred_roots(config, list(provider.paths()), provider.packaging())
     result = analyze(provider, config, plan, targets=targets, cache=cache)
@@ -263,8 +285,8 @@ def gather(
 ) -> Gathered:
     """Everything the checks read about ``pull``: config from its base, facts from its head."""
     blobs: dict[str, bytes] = {}
-    base = CommitFiles(source.tree(str(pull["base"]["sha"])), source.blob, blobs)
-    head = CommitFiles(source.tree(str(pull["head"]["sha"])), source.blob, blobs)
+    base = CommitFiles(source.tree(str(pull["base"]["sha"])), source.blob, blobs, source.blobs)
+    head = CommitFiles(source.tree(str(pull["head"]["sha"])), source.blob, blobs, source.blobs)
     owner = repo.split("/", 1)[0]
     pr_config = load_pr_config(base, source.owner_files(ORG_FOLDER), f"{owner}/.github")
     files = source.files()

@@ -89,6 +89,30 @@ def test_blob_gets_are_in_flight_together(
     assert [r["conclusion"] for r in tracking_runs(standin)] == ["failure"]
 
 
+def test_the_pr_checks_alone_fetch_their_blobs_together(
+    runtime: Runtime, standin: GitHubStandIn, shop: ShopPR,
+) -> None:
+    # A label change runs the PR checks and not the tracking-plan check, so no blob is known yet:
+    # their pass over the head reads every Python file, and one GET at a time would be a GET per file.
+    held = threading.Event()
+    cart = git(shop.path, "rev-parse", f"{shop.head}:{CART}").strip()
+    answered: list[int] = []
+    fault = standin.fault("GET", BLOBS + cart, hold=held, then=lambda: answered.append(len(blob_calls(standin))))
+    job = threading.Thread(target=runtime.run, args=(
+        Event("pull_request", "labeled", pull_request_payload("labeled", NUMBER, shop.head, shop.base)), 1, True))
+    job.start()
+    try:
+        wait_for(fault.reached.is_set, what="the first blob GET")
+        wait_for(lambda: len(blob_calls(standin)) >= answered[0] + 2, timeout=10, what="other blob GETs while one is held")
+    finally:
+        held.set()
+        job.join(60)
+    assert tracking_runs(standin) == []
+    shas = [sha_of(c) for c in blob_calls(standin)]
+    assert len(shas) == len(set(shas)), "each blob fetched once"
+    assert standin.violations == []
+
+
 def _annotations_with(threads: int, folder: Path, app_key: tuple[str, str], files: int) -> tuple[list[Any], int]:
     """The tracking-plan run's annotations for a fresh App fetching ``threads`` blobs at once, and its blob GETs."""
     standin = GitHubStandIn(4242, app_key[1]).start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from productops_lint.pr.gather import PullFile, gather
 from productops_lint.pr.types import EventChange
@@ -21,7 +21,9 @@ class MemorySource:
 
     def __init__(self, base: dict[str, str], head: dict[str, str], files: list[PullFile],
                  org: list[tuple[str, str]] | None = None) -> None:
-        self.blobs: dict[str, bytes] = {}
+        self.contents: dict[str, bytes] = {}
+        self.one_at_a_time: list[str] = []  # SHAs asked of `blob`
+        self.together: list[list[str]] = []  # each call of `blobs`
         self.trees = {"base": self._store(base), "head": self._store(head)}
         self._files, self._org = files, org
 
@@ -29,14 +31,19 @@ class MemorySource:
         out = {}
         for path, text in files.items():
             out[path] = hashlib.sha1(text.encode()).hexdigest()
-            self.blobs[out[path]] = text.encode()
+            self.contents[out[path]] = text.encode()
         return out
 
     def tree(self, sha: str) -> Mapping[str, str]:
         return self.trees[sha]
 
     def blob(self, sha: str) -> bytes:
-        return self.blobs[sha]
+        self.one_at_a_time.append(sha)
+        return self.contents[sha]
+
+    def blobs(self, shas: Sequence[str]) -> Mapping[str, bytes]:
+        self.together.append(list(shas))
+        return {sha: self.contents[sha] for sha in shas}
 
     def commits(self) -> list[tuple[str, str]]:
         return [("1a2b3c4d" * 5, "Add coupons")]
@@ -60,6 +67,22 @@ def test_events_added_to_the_plan_and_newly_tracked_in_code_are_the_prs_events()
         EventChange("Coupon Applied", "plan-added", epic="#40", description="Applied.", status="active"),
         EventChange("Gift Sent", "tracked", registered=False),
     ), "`Cart Viewed` was sent and planned on the base already"
+
+
+def test_the_python_files_an_analysis_reads_are_asked_for_together_once() -> None:
+    modules = {f"pkg/view_{i}.py": f"def view_{i}():\n    return {i}\n" for i in range(20)}
+    head_code = CODE + "    analytics.track(user, 'Gift Sent')\n"
+    changed = [PullFile("app.py", "modified", "@@ -5 +5,2 @@")]
+    source = MemorySource({"rules/plan.yaml": PLAN, "app.py": CODE, **modules},
+                          {"rules/plan.yaml": PLAN, "app.py": head_code, **modules}, changed)
+
+    gather("acme/shop", PULL, source)
+
+    python = {sha for tree in source.trees.values() for path, sha in tree.items() if path.endswith(".py")}
+    # The head's 21 files in one call, then the one base file that differs; none twice, none alone.
+    assert [len(shas) for shas in source.together] == [21, 1]
+    assert {sha for shas in source.together for sha in shas} == python
+    assert not python & set(source.one_at_a_time)
 
 
 def test_the_diff_is_each_files_patch_after_its_path_and_files_without_one_are_listed() -> None:
