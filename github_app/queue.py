@@ -14,6 +14,7 @@ import os
 import socket
 import sqlite3
 import threading
+import time
 import uuid
 from typing import Callable, Iterable
 
@@ -72,6 +73,10 @@ class JobQueue:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # Our own retries (see _process) keep the attempt count in the Store, across workers.
         self.task = huey.task(name="productops.process")(self._process)
+        # The jobs this process is running, whose leases the heartbeat renews.
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
+        self._beat: threading.Thread | None = None
 
     def submit(self, event: Event, heads: Iterable[Head] = ()) -> bool:
         """Record (with the PR heads it names) and queue the delivery; False when it was seen and did not fail."""
@@ -107,13 +112,25 @@ class JobQueue:
         self.store.dead_letter(job_id, reason)
         self.store.finish_delivery(delivery, ok=False)
 
-    def _heartbeat(self, job_id: str, stop: threading.Event) -> None:
-        interval = self.settings.job_lease_seconds / 3
-        while not stop.wait(interval):
-            try:
-                self.store.renew_job(job_id, self.worker_id, self.settings.job_lease_seconds)
-            except Exception as exc:  # storage briefly away (a Redis restart): keep beating
-                log.warning("renewing the lease of job %s failed: %s", job_id, exc)
+    def _heartbeat(self) -> None:
+        """Renew the lease of every job this process holds, a third of a lease apart, for its whole life."""
+        lease = self.settings.job_lease_seconds
+        while True:
+            time.sleep(lease / 3)
+            with self._held_lock:
+                held = list(self._held)
+            for job_id in held:
+                try:
+                    self.store.renew_job(job_id, self.worker_id, lease)
+                except Exception as exc:  # storage briefly away (a Redis restart): keep beating
+                    log.warning("renewing the lease of job %s failed: %s", job_id, exc)
+
+    def _hold(self, job_id: str) -> None:
+        with self._held_lock:
+            self._held.add(job_id)
+            if self._beat is None:  # one thread for every job, not a thread started per job
+                self._beat = threading.Thread(target=self._heartbeat, name="productops-leases", daemon=True)
+                self._beat.start()
 
     def _process(self, job_id: str) -> None:
         claimed = self.store.claim_job(job_id, self.worker_id, self.settings.job_lease_seconds)
@@ -131,9 +148,7 @@ class JobQueue:
             self._bury(job_id, job_id, f"unreadable job record ({type(exc).__name__}: {exc})")
             return
         final = attempt >= limit
-        stop = threading.Event()
-        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
-        beat.start()
+        self._hold(job_id)
         try:
             self._run(event, attempt, final)
         except Exception as exc:
@@ -152,9 +167,9 @@ class JobQueue:
                 self._bury(job_id, event.delivery, f"not retried (a retry cannot fix it): {why}")
             return
         finally:
-            stop.set()
-        self.store.complete_job(job_id)
-        self.store.finish_delivery(event.delivery, ok=True)
+            with self._held_lock:
+                self._held.discard(job_id)
+        self.store.complete_job(job_id, delivery=event.delivery)
 
 
 class _EmbeddedConsumer(Consumer):  # type: ignore[misc]  # huey ships no types, so Consumer is Any

@@ -180,9 +180,11 @@ class SqliteStore(Store):
                 (time.time(), job_id, worker),
             )
 
-    def complete_job(self, job_id: str) -> None:
+    def complete_job(self, job_id: str, delivery: str | None = None) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM productops_job WHERE id = ?", (job_id,))
+            if delivery is not None:
+                db.execute("INSERT OR REPLACE INTO productops_delivery VALUES (?, ?, ?)", (delivery, SUCCEEDED, time.time()))
 
     def reclaim_stale(self, unclaimed_after: float) -> list[str]:
         now = time.time()

@@ -100,7 +100,8 @@ class Store(abc.ABC):
         """Give the job back (a retry is scheduled) without counting it done."""
 
     @abc.abstractmethod
-    def complete_job(self, job_id: str) -> None: ...
+    def complete_job(self, job_id: str, delivery: str | None = None) -> None:
+        """Drop the finished job; with ``delivery``, record that delivery succeeded at the same time."""
 
     @abc.abstractmethod
     def reclaim_stale(self, unclaimed_after: float) -> list[str]:

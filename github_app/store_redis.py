@@ -113,10 +113,12 @@ class RedisStore(Store):
     def release_job(self, job_id: str, worker: str) -> None:
         self._release_job(keys=[self._job(job_id), JOBS], args=[worker, time.time(), job_id])
 
-    def complete_job(self, job_id: str) -> None:
+    def complete_job(self, job_id: str, delivery: str | None = None) -> None:
         pipe = self.client.pipeline()
         pipe.delete(self._job(job_id))
         pipe.zrem(JOBS, job_id)
+        if delivery is not None:
+            pipe.set(self._delivery(delivery), SUCCEEDED, ex=DELIVERY_TTL_SECONDS)
         pipe.execute()
 
     def reclaim_stale(self, unclaimed_after: float) -> list[str]:

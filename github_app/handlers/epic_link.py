@@ -17,7 +17,7 @@ from ..pr_facts import gather_pull
 from ..pr_publish import conclude_all, open_runs, publish_outcome
 from ..routing import Router
 from ..webhook import Event
-from .pull_request import remember_head
+from .pull_request import current_pulls, remember_head, superseded
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -74,14 +74,12 @@ def run_for_pulls(ctx: "Context", event: Event, numbers: Iterable[int], head_sha
     if event.installation_id is None or event.repo is None:
         log.warning("delivery %s has no installation or repository; ignored", event.delivery)
         return
+    fresh = current_pulls(ctx, event, numbers, head_sha)
+    if fresh is None:
+        return
     repo = ctx.github.repo(event.installation_id, event.repo)
-    for number in list(numbers) or repo.pulls_for_commit(head_sha):
+    for number in fresh or repo.pulls_for_commit(head_sha):
         run_pr_checks(ctx, repo, number, head_sha)
-
-
-def _superseded(ctx: "Context", repo: RepoClient, number: int, head_sha: str) -> bool:
-    known = ctx.store.head(repo.full_name, number)
-    return known is not None and known != head_sha
 
 
 def _current(repo: RepoClient, number: int) -> dict[str, Any] | None:
@@ -95,7 +93,7 @@ def _current(repo: RepoClient, number: int) -> dict[str, Any] | None:
 
 def run_pr_checks(ctx: "Context", repo: RepoClient, number: int, head_sha: str | None = None) -> None:
     """Check ``number`` at ``head_sha`` (None: whatever its head is now). One job per PR at a time."""
-    if head_sha is not None and _superseded(ctx, repo, number, head_sha):
+    if head_sha is not None and superseded(ctx, repo.full_name, number, head_sha):
         log.info("%s#%d: %s is no longer the newest head; dropped", repo.full_name, number, head_sha[:7])
         return
     with ctx.store.pr_lock(repo.full_name, number):
@@ -125,7 +123,7 @@ def _check_and_publish(ctx: "Context", repo: RepoClient, number: int, pull: dict
         repo.edit_pull_body(number, body)
         gathered = dataclasses.replace(gathered, facts=dataclasses.replace(gathered.facts, body=body))
     outcome = run_checks(gathered, os.environ, github=repo)
-    if _superseded(ctx, repo, number, str(pull["head"]["sha"])):
+    if superseded(ctx, repo.full_name, number, str(pull["head"]["sha"])):
         conclude_all(repo, runs, NEUTRAL, "Superseded", "A newer commit was pushed; it is checked instead.")
         return
     publish_outcome(repo, number, runs, outcome, ctx.github.bot_login(), gathered.facts.ticks)

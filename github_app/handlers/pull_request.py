@@ -63,20 +63,38 @@ def on_check_run(ctx: "Context", event: Event) -> None:
     check_pull_requests(ctx, event, [p["number"] for p in prs], run["head_sha"], rerun_of)
 
 
+def current_pulls(ctx: "Context", event: Event, numbers: Iterable[int], head_sha: str) -> list[int] | None:
+    """The PRs of ``numbers`` whose newest head is ``head_sha``; None when every one has moved on.
+
+    Asked of the store before any GitHub client is made: in a burst of pushes most jobs stop here.
+    An empty list stays empty: the caller asks GitHub which PRs hold the commit.
+    """
+    asked = list(numbers)
+    fresh = [n for n in asked if not superseded(ctx, event.repo or "", n, head_sha)]
+    if asked and not fresh:
+        log.info("%s: %s is no longer the newest head of #%s; dropped", event.repo, head_sha[:7], ", #".join(map(str, asked)))
+        return None
+    return fresh
+
+
 def check_pull_requests(
     ctx: "Context", event: Event, numbers: Iterable[int], head_sha: str, rerun_of: int | None = None
 ) -> None:
     if event.installation_id is None or event.repo is None:
         log.warning("delivery %s has no installation or repository; ignored", event.delivery)
         return
+    fresh = current_pulls(ctx, event, numbers, head_sha)
+    if fresh is None:
+        return
     repo = ctx.github.repo(event.installation_id, event.repo)
     # A check suite on a branch push lists no PRs when they come from forks; ask GitHub.
-    for number in list(numbers) or repo.pulls_for_commit(head_sha):
+    for number in fresh or repo.pulls_for_commit(head_sha):
         check_pull_request(ctx, repo, number, head_sha, rerun_of)
 
 
-def _superseded(ctx: "Context", repo: RepoClient, number: int, head_sha: str) -> bool:
-    known = ctx.store.head(repo.full_name, number)
+def superseded(ctx: "Context", full_name: str, number: int, head_sha: str) -> bool:
+    """Whether a delivery since has named a newer head of the PR (as of GitHub's ``updated_at``)."""
+    known = ctx.store.head(full_name, number)
     return known is not None and known != head_sha
 
 
@@ -89,7 +107,7 @@ def check_pull_request(ctx: "Context", repo: RepoClient, number: int, head_sha: 
     job that waited finds the record of the one before it and is dropped. A "Re-run" of the run that
     holds the head (``rerun_of``) publishes again, once: its copies name a run that is then old.
     """
-    if _superseded(ctx, repo, number, head_sha):
+    if superseded(ctx, repo.full_name, number, head_sha):
         log.info("%s#%d: %s is no longer the newest head; dropped", repo.full_name, number, head_sha[:7])
         return
     with ctx.store.pr_lock(repo.full_name, number):
@@ -137,7 +155,7 @@ def _check_and_publish(ctx: "Context", repo: RepoClient, pr: PullRequestInfo, he
         blobs = BlobCache(repo.blob, repo.blobs)
         evaluation = evaluate(head_sha, repo.pull_files(number), repo.tree(pr.base_sha), repo.tree(head_sha), blobs,
                               ctx.github.summaries)
-        if _superseded(ctx, repo, number, head_sha):
+        if superseded(ctx, repo.full_name, number, head_sha):
             conclude_with_error(repo, run, "neutral", "Superseded", "A newer commit was pushed; it is checked instead.")
             return
         publish(

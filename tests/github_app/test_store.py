@@ -81,6 +81,14 @@ def test_expired_lease_is_reclaimed_and_attempts_count_on(store: Store) -> None:
     assert not store.renew_job("j", "w1", lease=30), "the dead worker's lease is gone"
 
 
+def test_a_job_completes_with_its_delivery_recorded_as_succeeded(store: Store) -> None:
+    assert store.accept("d", {"x": 1})
+    assert store.claim_job("d", "w", lease=30) is not None
+    store.complete_job("d", delivery="d")
+    assert (store.pending_jobs(), store.delivery_state("d")) == ([], SUCCEEDED)
+    assert not store.accept("d", {"x": 1}), "a redelivery of a succeeded delivery queues nothing"
+
+
 def test_released_and_completed_jobs(store: Store) -> None:
     store.add_job("j", {})
     store.claim_job("j", "w1", lease=30)

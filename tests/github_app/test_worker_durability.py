@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,3 +69,34 @@ def test_job_of_a_killed_worker_is_completed_by_another(
     assert [(r["status"], r["conclusion"]) for r in runs] == [("completed", "failure")]
     assert len(runs[0]["annotations"]) == 4
     assert web.store.pending_jobs() == []
+
+
+def test_a_job_longer_than_its_lease_keeps_it_and_runs_once(settings: Settings, standin: GitHubStandIn, tmp_path: Path) -> None:
+    settings = replace(settings, job_lease_seconds=0.6)
+    shop = make_shop_pr(tmp_path)
+    standin.add_repo(REPO, LocalRepo(shop.path))
+    standin.open_pull(REPO, NUMBER, "main", "feature")
+    runtime = Runtime(settings)
+    from github_app import create_app
+    from github_app.queue import Worker
+
+    client = create_app(settings, runtime).test_client()
+    held = threading.Event()
+    stuck = standin.fault("GET", rf"/pulls/{NUMBER}/files$", hold=held)
+    assert deliver(client, "pull_request", pull_request_payload("synchronize", NUMBER, shop.head, shop.base), "long").status_code == 202
+    worker = Worker(runtime.queue, workers=1)
+    worker.start()
+    try:
+        wait_for(stuck.reached.is_set, what="the job to start")
+        # Three leases long; another worker's reaper looks every half lease and finds nothing to take.
+        for _ in range(6):
+            time.sleep(0.3)
+            assert runtime.queue.requeue_stale() == [], "the heartbeat renewed the running job's lease"
+            assert runtime.store.claim_job("long", "another-worker", lease=0.6) is None
+        held.set()
+        wait_for(lambda: runtime.store.delivery_state("long") == "succeeded", timeout=60, what="the job")
+    finally:
+        held.set()
+        worker.stop()
+    runs = [r for r in standin.repos[REPO].check_runs.values() if r["name"] == "productops/tracking-plan"]
+    assert [(r["status"], r["conclusion"]) for r in runs] == [("completed", "failure")]
