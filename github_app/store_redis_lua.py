@@ -7,17 +7,21 @@ if state and state ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
 return 1
 """
+# A PR's head as of `at`: older news never wins. Shared by SET_HEAD and ACCEPT.
+_SET_HEAD_FUNCTION = """
+local function set_head(key, at, sha, ttl)
+  if tonumber(at) < tonumber(redis.call('HGET', key, 'at') or '-1') then return 0 end
+  redis.call('HSET', key, 'at', at, 'sha', sha)
+  redis.call('EXPIRE', key, ttl)
+  return 1
+end
+"""
 # KEYS: delivery, job, jobs, dead job, dead, then a head key per head;
 # ARGV: ttl, failed, queued, data, now, job id, head ttl, then `at` and `sha` per head.
-# Heads first, as SET_HEAD does them, and whatever the claim finds (a redelivery names the same head).
-ACCEPT = """
+# Heads first, whatever the claim finds (a redelivery names the same head).
+ACCEPT = _SET_HEAD_FUNCTION + """
 for i = 6, #KEYS do
-  local at = tonumber(redis.call('HGET', KEYS[i], 'at') or '-1')
-  local new = tonumber(ARGV[8 + (i - 6) * 2])
-  if new >= at then
-    redis.call('HSET', KEYS[i], 'at', ARGV[8 + (i - 6) * 2], 'sha', ARGV[9 + (i - 6) * 2])
-    redis.call('EXPIRE', KEYS[i], ARGV[7])
-  end
+  set_head(KEYS[i], ARGV[8 + (i - 6) * 2], ARGV[9 + (i - 6) * 2], ARGV[7])
 end
 local state = redis.call('GET', KEYS[1])
 if state and state ~= ARGV[2] then return 0 end
@@ -73,13 +77,7 @@ if (owner and lease <= tonumber(ARGV[1])) or ((not owner) and queued <= tonumber
 end
 return 0
 """
-SET_HEAD = """
-local at = tonumber(redis.call('HGET', KEYS[1], 'at') or '-1')
-if tonumber(ARGV[1]) < at then return 0 end
-redis.call('HSET', KEYS[1], 'at', ARGV[1], 'sha', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return 1
-"""
+SET_HEAD = _SET_HEAD_FUNCTION + "return set_head(KEYS[1], ARGV[1], ARGV[2], ARGV[3])\n"
 RENEW_JOB = """
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'lease_until', ARGV[2])

@@ -84,7 +84,7 @@ class CommitFiles:
         import roots come from the packaging files. One at a time, a large tree is a GET per file."""
         if self._fetch_many is None:
             return
-        wanted = [p for p in self.tree if p.endswith(".py") or p.rpartition("/")[2] in PACKAGING_FILES]
+        wanted = [*self.paths(), *self.packaging_paths()]
         with self._lock:
             missing = list(dict.fromkeys(self.tree[p] for p in wanted if self.tree[p] not in self._cache))
         if missing:
@@ -108,8 +108,11 @@ class CommitFiles:
         data = self.read(path)
         return None if data is None else data.decode("utf-8", errors="replace")
 
+    def packaging_paths(self) -> list[str]:
+        return [p for p in self.tree if p.rpartition("/")[2] in PACKAGING_FILES]
+
     def packaging(self) -> dict[str, str]:
-        return {p: t for p in self.tree if p.rpartition("/")[2] in PACKAGING_FILES if (t := self.text(p)) is not None}
+        return {p: t for p in self.packaging_paths() if (t := self.text(p)) is not None}
 
 
 @dataclass(frozen=True)

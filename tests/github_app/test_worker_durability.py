@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from app_helpers import REPO, deliver, pull_request_payload, wait_for
 from crash_helpers import start_worker
-from shop_pr import NUMBER, make_shop_pr
+from shop_pr import NUMBER, ShopPR
 from standins.github_fake_repos import GitHubStandIn
 
+from github_app import create_app
 from github_app.context import Runtime
-from github_app.localgit import LocalRepo
+from github_app.queue import Worker
 from github_app.settings import Settings
 
 
@@ -26,17 +27,12 @@ def worker_process(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
 def test_job_of_a_killed_worker_is_completed_by_another(
-    backend: str, request: pytest.FixtureRequest, settings: Settings, standin: GitHubStandIn, tmp_path: Path
+    backend: str, request: pytest.FixtureRequest, settings: Settings, standin: GitHubStandIn, shop: ShopPR, tmp_path: Path
 ) -> None:
     if backend == "redis":
         settings = replace(settings, redis_url=request.getfixturevalue("redis_url"))
     settings = replace(settings, job_lease_seconds=1.0)
-    shop = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(shop.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
     web = Runtime(settings)
-    from github_app import create_app
-
     client = create_app(settings, web).test_client()
     # The first worker gets stuck fetching the PR's files: that is where we kill it.
     stuck = standin.fault("GET", rf"/pulls/{NUMBER}/files$", hold=threading.Event())
@@ -71,15 +67,9 @@ def test_job_of_a_killed_worker_is_completed_by_another(
     assert web.store.pending_jobs() == []
 
 
-def test_a_job_longer_than_its_lease_keeps_it_and_runs_once(settings: Settings, standin: GitHubStandIn, tmp_path: Path) -> None:
+def test_a_job_longer_than_its_lease_keeps_it_and_runs_once(settings: Settings, standin: GitHubStandIn, shop: ShopPR) -> None:
     settings = replace(settings, job_lease_seconds=0.6)
-    shop = make_shop_pr(tmp_path)
-    standin.add_repo(REPO, LocalRepo(shop.path))
-    standin.open_pull(REPO, NUMBER, "main", "feature")
     runtime = Runtime(settings)
-    from github_app import create_app
-    from github_app.queue import Worker
-
     client = create_app(settings, runtime).test_client()
     held = threading.Event()
     stuck = standin.fault("GET", rf"/pulls/{NUMBER}/files$", hold=held)
